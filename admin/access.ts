@@ -1,0 +1,17 @@
+import type { ActionContext } from 'adminjs';
+import { can, type Permission } from '../src/auth/permissions.js';
+import type { Role } from '../src/users/user.model.js';
+
+/** AdminJS `isAccessible` from the same permission table the REST API uses. */
+export const canAction =
+  (permission: Permission) =>
+  ({ currentAdmin }: Pick<ActionContext, 'currentAdmin'>) =>
+    can(currentAdmin?.role as Role | undefined, permission);
+
+/** Built-in writes that bypass the services stay off; changes go through custom actions. */
+export const readOnlyActions = {
+  new: { isAccessible: false, isVisible: false },
+  edit: { isAccessible: false, isVisible: false },
+  delete: { isAccessible: false, isVisible: false },
+  bulkDelete: { isAccessible: false, isVisible: false },
+};

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type RequestHandler } from 'express';
+import cors from 'cors';
+import helmet from 'helmet';
+import passport from 'passport';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import type { Logger } from 'pino';
+import type { Env } from './config/env.js';
+import { authRoutes } from './auth/auth.routes.js';
+import { userRoutes } from './users/users.routes.js';
+import { walletRoutes } from './wallets/wallets.routes.js';
+import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { openApiDocument } from './http/openapi.js';
+import { rateLimits } from './http/rate-limits.js';
+
+export interface AppParts {
+  env: Env;
+  logger: Logger;
+  /** Back-office routers (agendash first, then AdminJS), mounted before the JSON body parser. */
+  backOffice?: { path: string; router: RequestHandler }[];
+  isReady: () => Promise<boolean>;
+}
+
+/** The REST API under /api, each domain registering its own routes. */
+function apiRouter(env: Env): express.Router {
+  const router = express.Router();
+  const limits = rateLimits(env);
+  router.use(limits.api);
+  authRoutes(router, limits);
+  userRoutes(router);
+  walletRoutes(router);
+  router.get('/openapi.json', (_req, res) => res.json(openApiDocument()));
+  router.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/api/openapi.json' } }));
+  router.use(notFoundHandler);
+  return router;
+}
+
+export function buildApp(parts: AppParts): Express {
+  const { env, logger } = parts;
+  const app = express();
+  app.disable('x-powered-by');
+  if (env.TRUST_PROXY) app.set('trust proxy', /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY);
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const ready = await parts.isReady().catch(() => false);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting' });
+  });
+
+  // AdminJS and agendash parse their own bodies and serve their own scripts: mount them first.
+  for (const { path, router } of parts.backOffice ?? []) app.use(path, router);
+
+  app.use(
+    '/api',
+    helmet({ contentSecurityPolicy: false }),
+    cors({ origin: env.CORS_ORIGINS.length ? env.CORS_ORIGINS : false, credentials: false, maxAge: 600 }),
+    express.json({ limit: env.BODY_LIMIT, strict: true }),
+    passport.initialize(),
+    apiRouter(env),
+  );
+  app.get('/', (_req, res) => res.redirect('/api/docs'));
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

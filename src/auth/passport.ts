@@ -1,0 +1,80 @@
+import passport from 'passport';
+import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
+import { QueryTypes } from 'sequelize';
+import type { NextFunction, Request, Response } from 'express';
+import { db } from '../db/database.js';
+import type { Role } from '../users/user.model.js';
+import { AppError, unauthorized } from '../http/errors.js';
+import { tokenClaims, tokenSettings } from './tokens.js';
+
+export interface AuthUser {
+  id: number;
+  username: string;
+  role: Role;
+  jti: string;
+  exp: number;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface User extends AuthUser {}
+  }
+}
+
+interface TokenOwner {
+  id: number;
+  username: string;
+  role: Role;
+  is_active: boolean;
+  token_version: number;
+  revoked: boolean;
+}
+
+export function installJwtStrategy(): void {
+  const s = tokenSettings();
+  passport.use(
+    'jwt',
+    new JwtStrategy(
+      {
+        jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+        secretOrKey: s.secret,
+        algorithms: ['HS256'],
+        issuer: s.issuer,
+        audience: s.audience,
+      },
+      (payload: unknown, done: (err: unknown, user?: AuthUser | false, info?: unknown) => void) => {
+        resolveTokenOwner(payload).then(
+          (user) => done(null, user),
+          (err) => (err instanceof AppError ? done(null, false, err) : done(err)),
+        );
+      },
+    ),
+  );
+}
+
+/** One round trip: the owner's current state and whether this token id was logged out. */
+async function resolveTokenOwner(payload: unknown): Promise<AuthUser> {
+  const claims = tokenClaims.safeParse(payload);
+  if (!claims.success) throw unauthorized('Invalid token');
+  const { sub, jti, ver, exp } = claims.data;
+  const [owner] = await db().query<TokenOwner>(
+    `SELECT u.id, u.username, u.role, u.is_active, u.token_version,
+            EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = :jti) AS revoked
+       FROM users u WHERE u.id = :id`,
+    { replacements: { id: Number(sub), jti }, type: QueryTypes.SELECT },
+  );
+  if (!owner || owner.revoked || owner.token_version !== ver) throw unauthorized('Token is no longer valid');
+  if (!owner.is_active) throw new AppError(403, 'account_disabled', 'This account is deactivated');
+  return { id: owner.id, username: owner.username, role: owner.role, jti, exp };
+}
+
+/** Bearer-token guard: sets req.user or answers 401 through the error handler. */
+export function authenticate(req: Request, res: Response, next: NextFunction): void {
+  passport.authenticate('jwt', { session: false }, (err: unknown, user: AuthUser | false, info: unknown) => {
+    if (err) return next(err);
+    if (!user) return next(info instanceof AppError ? info : unauthorized(info ? 'Invalid or expired token' : undefined));
+    req.user = user;
+    next();
+  })(req, res, next);
+}

@@ -1,0 +1,48 @@
+import pg from 'pg';
+import { Sequelize } from 'sequelize-typescript';
+import type { Transaction } from 'sequelize';
+import type { Logger } from 'pino';
+import { models } from './models.js';
+
+// NUMERIC and BIGINT stay strings (exact); we convert with decimal.js where needed.
+let current: Sequelize | undefined;
+
+export interface Database {
+  sequelize: Sequelize;
+  /** Plain pg pool for Agenda and the session store, which want one of their own. */
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+export function openDatabase(url: string, opts: { poolMax: number; logger: Logger }): Database {
+  const sequelize = new Sequelize(url, {
+    dialect: 'postgres',
+    logging: false,
+    models,
+    pool: { max: opts.poolMax, min: 0, idle: 10_000 },
+    define: { underscored: true, timestamps: false },
+  });
+  const pool = new pg.Pool({ connectionString: url, max: 5 });
+  // A pool error (e.g. Postgres stopping under us during shutdown) must not crash the process.
+  pool.on('error', (err) => opts.logger.warn({ err }, 'pg pool error'));
+  current = sequelize;
+  return {
+    sequelize,
+    pool,
+    async close() {
+      await sequelize.close();
+      await pool.end();
+      if (current === sequelize) current = undefined;
+    },
+  };
+}
+
+export function db(): Sequelize {
+  if (!current) throw new Error('database is not open');
+  return current;
+}
+
+/** Runs `work` in a new transaction, or inside `outer` when the caller already has one. */
+export function inTransaction<T>(work: (tx: Transaction) => Promise<T>, outer?: Transaction): Promise<T> {
+  return outer ? work(outer) : db().transaction((tx) => work(tx));
+}

@@ -1,0 +1,29 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { z } from 'zod';
+import { AppError, notFound } from './errors.js';
+import { fieldErrors } from './validate.js';
+
+interface HttpishError {
+  status?: number;
+  type?: string;
+}
+
+/** Maps every error to the JSON shape of API.md: no stack traces, SQL or HTML ever leave. */
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  let error: AppError;
+  if (err instanceof AppError) error = err;
+  else if (err instanceof z.ZodError) error = new AppError(400, 'validation_error', 'Request is invalid', fieldErrors(err));
+  else if ((err as HttpishError)?.type === 'entity.too.large') error = new AppError(413, 'payload_too_large', 'Request body is too large');
+  else if ((err as HttpishError)?.type === 'entity.parse.failed') error = new AppError(400, 'validation_error', 'Request body is not valid JSON');
+  else if ((err as HttpishError)?.type === 'charset.unsupported' || (err as HttpishError)?.type === 'encoding.unsupported') {
+    error = new AppError(415, 'unsupported_media_type', 'Unsupported body encoding');
+  } else {
+    req.log?.error({ err }, 'unhandled error');
+    error = new AppError(500, 'internal_error', 'Something went wrong');
+  }
+  if (res.headersSent) return;
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details } });
+};
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(notFound('Route'));

@@ -1,0 +1,45 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
+import type { Env } from '../config/env.js';
+import { AppError } from './errors.js';
+
+function limiter(opts: { windowSeconds: number; max: number; key?: (req: Request) => string; skipSuccessful?: boolean }): RequestHandler {
+  return rateLimit({
+    windowMs: opts.windowSeconds * 1000,
+    limit: opts.max,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    skipSuccessfulRequests: opts.skipSuccessful ?? false,
+    keyGenerator: opts.key ?? ((req) => ipKeyGenerator(req.ip ?? '')),
+    handler: (_req: Request, res: Response, next, options) => {
+      const retryAfter = String(Math.ceil(options.windowMs / 1000));
+      next(new AppError(429, 'rate_limited', 'Too many requests, try again later', [], { 'Retry-After': res.getHeader('Retry-After')?.toString() ?? retryAfter }));
+    },
+  });
+}
+
+export interface RateLimits {
+  api: RequestHandler;
+  register: RequestHandler;
+  login: RequestHandler;
+}
+
+/**
+ * Limits a real sign-up page never hits; logins count failures only, per (IP, login name), so a
+ * guesser is stopped without locking the member out from elsewhere.
+ */
+export function rateLimits(env: Env): RateLimits {
+  return {
+    api: limiter({ windowSeconds: env.RATE_LIMIT_API_WINDOW_SECONDS, max: env.RATE_LIMIT_API_MAX }),
+    register: limiter({ windowSeconds: env.RATE_LIMIT_REGISTER_WINDOW_SECONDS, max: env.RATE_LIMIT_REGISTER_MAX }),
+    login: limiter({
+      windowSeconds: env.RATE_LIMIT_LOGIN_WINDOW_SECONDS,
+      max: env.RATE_LIMIT_LOGIN_MAX,
+      skipSuccessful: true,
+      key: (req) => {
+        const name = String(req.body?.username ?? req.body?.email ?? '').trim().toLowerCase().slice(0, 255);
+        return `${ipKeyGenerator(req.ip ?? '')}|${name}`;
+      },
+    }),
+  };
+}

@@ -1,0 +1,113 @@
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import { z } from 'zod';
+import { authenticate, type AuthUser } from '../auth/passport.js';
+import { can, type Permission } from '../auth/permissions.js';
+import { forbidden } from './errors.js';
+import { errorSchema, registry } from './openapi.js';
+import { parse } from './validate.js';
+
+/** public: no token; member: any signed-in user; a permission: a staff role holding it. */
+export type Access = 'public' | 'member' | Permission;
+
+type Method = 'get' | 'post' | 'put' | 'delete';
+
+export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
+  method: Method;
+  /** Express-style path below /api, e.g. `/transactions/:id`. */
+  path: string;
+  summary: string;
+  tags: string[];
+  access: Access;
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** The success status and body schema (for the document). */
+  status?: number;
+  response?: z.ZodType;
+  /** Extra middleware after authentication (rate limits, idempotency). */
+  before?: RequestHandler[];
+  description?: string;
+}
+
+export interface RouteInput<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  user: AuthUser;
+  req: Request;
+  res: Response;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Malformed input',
+  401: 'Missing, invalid, expired or revoked token',
+  403: 'Signed in, but not allowed',
+  404: 'Not found (or not yours)',
+  409: 'Conflict with the current state',
+  422: 'A business rule refused it',
+  429: 'Rate limited',
+};
+
+/**
+ * Defines one API route: access check first (so a member's malformed body to a staff route is
+ * 403, not 400), then input parsing, then the handler — and registers it in the OpenAPI document.
+ */
+export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown, P extends z.ZodType = z.ZodUnknown>(
+  router: Router,
+  spec: RouteSpec<B, Q, P>,
+  handler: (input: RouteInput<z.output<B>, z.output<Q>, z.output<P>>) => Promise<unknown>,
+): void {
+  const status = spec.status ?? (spec.method === 'post' ? 201 : 200);
+  const guards: RequestHandler[] = [];
+  if (spec.access !== 'public') guards.push(authenticate);
+  if (spec.access !== 'public' && spec.access !== 'member') guards.push(requirePermission(spec.access));
+
+  router[spec.method](spec.path, ...guards, ...(spec.before ?? []), async (req: Request, res: Response) => {
+    const body = spec.body ? parse(spec.body, req.body ?? {}) : req.body;
+    const query = (spec.query ? parse(spec.query, req.query, 'Query') : req.query) as z.output<Q>;
+    const params = (spec.params ? parse(spec.params, req.params, 'Path') : req.params) as z.output<P>;
+    const result = await handler({ body, query, params, user: req.user as AuthUser, req, res });
+    if (!res.headersSent) res.status(status).json(result);
+  });
+
+  registerDocument(spec, status);
+}
+
+function requirePermission(permission: Permission): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    next(can(req.user?.role, permission) ? undefined : forbidden(`Requires the ${permission} permission`));
+  };
+}
+
+const documented = new Set<string>();
+
+function registerDocument(spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>, status: number): void {
+  // The app may be built more than once per process (tests): document each route once.
+  const key = `${spec.method} ${spec.path}`;
+  if (documented.has(key)) return;
+  documented.add(key);
+  const errorCodes = [400, ...(spec.access === 'public' ? [] : [401]), ...(spec.access.includes('.') ? [403] : []), 404, 409, 422, 429];
+  const responses: Record<string, object> = {
+    [status]: {
+      description: 'Success',
+      ...(spec.response ? { content: { 'application/json': { schema: spec.response } } } : {}),
+    },
+  };
+  for (const code of errorCodes) {
+    responses[code] = { description: STATUS_TEXT[code], content: { 'application/json': { schema: errorSchema } } };
+  }
+  registry.registerPath({
+    method: spec.method,
+    path: '/api' + spec.path.replace(/:(\w+)/g, '{$1}'),
+    summary: spec.summary,
+    description: spec.description,
+    tags: spec.tags,
+    security: spec.access === 'public' ? [] : [{ bearer: [] }],
+    request: {
+      ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
+      ...(spec.query ? { query: spec.query as never } : {}),
+      ...(spec.params ? { params: spec.params as never } : {}),
+    },
+    responses,
+  });
+}

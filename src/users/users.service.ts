@@ -1,0 +1,112 @@
+import { QueryTypes, UniqueConstraintError } from 'sequelize';
+import type { z } from 'zod';
+import { db } from '../db/database.js';
+import { conflict, notFound, unauthorized, unprocessable } from '../http/errors.js';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { generateReferralCode } from '../auth/referral-code.js';
+import { User, type Role } from './user.model.js';
+import { UserSettings } from './user-settings.model.js';
+import type { changePasswordBody, updateProfileBody, updateSettingsBody } from './users.schemas.js';
+
+export function toUserInfo(user: User) {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    first_name: user.first_name,
+    last_name: user.last_name,
+    referral_code: user.referral_code,
+    rank: user.rank,
+    role: user.role,
+    is_active: user.is_active,
+    created_at: user.created_at.toISOString(),
+  };
+}
+
+export async function findUser(userId: number): Promise<User> {
+  const user = await User.findByPk(userId);
+  if (!user) throw notFound('User');
+  return user;
+}
+
+export async function findByLogin(login: string): Promise<User | null> {
+  return User.findOne({
+    where: db().where(db().fn('lower', db().col(login.includes('@') ? 'email' : 'username')), login.trim().toLowerCase()),
+  });
+}
+
+/** The profile command: names always, email only with the current password. */
+export async function updateProfile(userId: number, input: z.output<typeof updateProfileBody>): Promise<User> {
+  const user = await findUser(userId);
+  const changes: Partial<Pick<User, 'first_name' | 'last_name' | 'email'>> = {};
+  if (input.first_name !== undefined) changes.first_name = input.first_name;
+  if (input.last_name !== undefined) changes.last_name = input.last_name;
+  if (input.email !== undefined && input.email.toLowerCase() !== user.email.toLowerCase()) {
+    if (!input.current_password || !(await verifyPassword(user.password_hash, input.current_password))) {
+      throw unprocessable('password_required', 'Changing the email needs the current password', [
+        { field: 'current_password', message: 'is missing or wrong' },
+      ]);
+    }
+    changes.email = input.email;
+  }
+  if (Object.keys(changes).length === 0) return user;
+  try {
+    return await user.update({ ...changes, updated_at: new Date() });
+  } catch (error) {
+    if (error instanceof UniqueConstraintError) throw conflict('email_taken', 'That email is already registered', [{ field: 'email', message: 'is taken' }]);
+    throw error;
+  }
+}
+
+export async function getSettings(userId: number) {
+  const [row] = await UserSettings.findOrCreate({ where: { user_id: userId } });
+  return { email_notifications: row.email_notifications, language: row.language, timezone: row.timezone };
+}
+
+export async function updateSettings(userId: number, input: z.output<typeof updateSettingsBody>) {
+  await getSettings(userId);
+  const changes: Partial<Pick<UserSettings, 'email_notifications' | 'language' | 'timezone'>> = {};
+  if (input.email_notifications !== undefined) changes.email_notifications = input.email_notifications;
+  if (input.language !== undefined) changes.language = input.language;
+  if (input.timezone !== undefined) changes.timezone = input.timezone;
+  await UserSettings.update({ ...changes, updated_at: new Date() }, { where: { user_id: userId } });
+  return getSettings(userId);
+}
+
+/** Changing the password bumps token_version, which voids every token issued before. */
+export async function changePassword(userId: number, input: z.output<typeof changePasswordBody>): Promise<User> {
+  const user = await findUser(userId);
+  if (!(await verifyPassword(user.password_hash, input.current_password))) {
+    throw unauthorized('Current password is wrong');
+  }
+  const password_hash = await hashPassword(input.new_password);
+  await db().query(
+    `UPDATE users SET password_hash = :password_hash, token_version = token_version + 1, updated_at = now() WHERE id = :id`,
+    { replacements: { id: userId, password_hash }, type: QueryTypes.UPDATE },
+  );
+  return findUser(userId);
+}
+
+/** Creates a staff user, or resets the password and role of an existing one (admin:create, seeders). */
+export async function upsertStaffUser(input: { username: string; email: string; password: string; role: Role }): Promise<{ user: User; created: boolean }> {
+  const password_hash = await hashPassword(input.password);
+  const existing = await findByLogin(input.username);
+  if (existing) {
+    await db().query(
+      `UPDATE users SET password_hash = :password_hash, role = :role, is_active = true,
+              token_version = token_version + 1, updated_at = now() WHERE id = :id`,
+      { replacements: { id: existing.id, password_hash, role: input.role }, type: QueryTypes.UPDATE },
+    );
+    return { user: await findUser(existing.id), created: false };
+  }
+  const user = await User.create({
+    username: input.username.toLowerCase(),
+    email: input.email,
+    password_hash,
+    first_name: 'Staff',
+    last_name: input.username,
+    referral_code: generateReferralCode(),
+    role: input.role,
+  });
+  return { user, created: true };
+}
