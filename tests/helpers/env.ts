@@ -1,0 +1,19 @@
+export const ADMIN_PASSWORD = 'Adm1n-test-password';
+
+/** The environment every test server starts with; tests override what they exercise. */
+export function testEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ADMIN_USERNAME: 'admin',
+    ADMIN_EMAIL: 'admin@metax.test',
+    ADMIN_PASSWORD,
+    JOBS_PROCESS_EVERY: '1 second',
+    JOBS_LOCK_LIFETIME_MS: '20000',
+    SHUTDOWN_TIMEOUT_MS: '3000',
+    DATA_DIR: process.env.TEST_DATA_DIR ?? '/tmp/metax-test-data',
+    ...overrides,
+  };
+}
