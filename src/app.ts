@@ -10,6 +10,11 @@ import type { Env } from './config/env.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { userRoutes } from './users/users.routes.js';
 import { walletRoutes } from './wallets/wallets.routes.js';
+import { transactionRoutes } from './wallets/transactions.routes.js';
+import { staffMoneyRoutes } from './wallets/staff-money.routes.js';
+import { staffUserRoutes } from './users/staff-users.routes.js';
+import { configRoutes } from './config/config.routes.js';
+import { auditRoutes } from './audit/audit.routes.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { openApiDocument } from './http/openapi.js';
 import { rateLimits } from './http/rate-limits.js';
@@ -30,10 +35,32 @@ function apiRouter(env: Env): express.Router {
   authRoutes(router, limits);
   userRoutes(router);
   walletRoutes(router);
+  transactionRoutes(router);
+  staffUserRoutes(router);
+  staffMoneyRoutes(router);
+  configRoutes(router);
+  auditRoutes(router);
   router.get('/openapi.json', (_req, res) => res.json(openApiDocument()));
   router.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/api/openapi.json' } }));
   router.use(notFoundHandler);
   return router;
+}
+
+/**
+ * JSON bodies, with a parse failure held back until the route has checked access: a member's
+ * malformed body to a staff route is 403, not 400.
+ */
+function jsonBody(limit: string): RequestHandler {
+  const parseJson = express.json({ limit, strict: true });
+  return (req, res, next) =>
+    parseJson(req, res, (err?: unknown) => {
+      if ((err as { type?: string } | undefined)?.type === 'entity.parse.failed') {
+        req.body = undefined;
+        (req as { malformedBody?: boolean }).malformedBody = true;
+        return next();
+      }
+      next(err);
+    });
 }
 
 export function buildApp(parts: AppParts): Express {
@@ -70,7 +97,7 @@ export function buildApp(parts: AppParts): Express {
     '/api',
     helmet({ contentSecurityPolicy: false }),
     cors({ origin: env.CORS_ORIGINS.length ? env.CORS_ORIGINS : false, credentials: false, maxAge: 600 }),
-    express.json({ limit: env.BODY_LIMIT, strict: true }),
+    jsonBody(env.BODY_LIMIT),
     passport.initialize(),
     apiRouter(env),
   );

@@ -1,6 +1,10 @@
 import { QueryTypes, type Transaction } from 'sequelize';
-import { db } from '../db/database.js';
-import { CONFIG, type ConfigKey, type ConfigValue } from './config.catalogue.js';
+import { db, inTransaction } from '../db/database.js';
+import { badRequest, type ErrorDetail } from '../http/errors.js';
+import type { Actor } from '../audit/actor.js';
+import { audit } from '../audit/audit.service.js';
+import { AdminConfig } from './admin-config.model.js';
+import { CONFIG, CONFIG_KEYS, isConfigKey, type ConfigKey, type ConfigValue } from './config.catalogue.js';
 
 /**
  * Reads configuration fresh from the database (inside the caller's transaction when given), so a
@@ -25,4 +29,51 @@ export async function getConfig<K extends ConfigKey>(keys: readonly K[], tx?: Tr
 
 export async function getConfigValue<K extends ConfigKey>(key: K, tx?: Transaction): Promise<ConfigValue<K>> {
   return (await getConfig([key], tx))[key];
+}
+
+/** Every key with its current value and meaning, for staff. */
+export async function listConfig() {
+  const values = await getConfig(CONFIG_KEYS);
+  const rows = await AdminConfig.findAll({ attributes: ['key', 'updated_at', 'updated_by'] });
+  const meta = new Map(rows.map((r) => [r.key, r]));
+  return CONFIG_KEYS.map((key) => ({
+    key,
+    value: values[key],
+    description: CONFIG[key].description,
+    updated_at: meta.get(key)?.updated_at.toISOString() ?? null,
+    updated_by: meta.get(key)?.updated_by ?? null,
+  }));
+}
+
+/**
+ * Validates every key by its own schema first (any bad key: 400, nothing written), then writes
+ * and audits each change in one transaction.
+ */
+export async function updateConfig(actor: Actor, changes: Record<string, unknown>) {
+  const details: ErrorDetail[] = [];
+  const parsed: [ConfigKey, unknown][] = [];
+  for (const [key, value] of Object.entries(changes)) {
+    if (!isConfigKey(key)) {
+      details.push({ field: key, message: 'is not a configuration key' });
+      continue;
+    }
+    const result = CONFIG[key].schema.safeParse(value);
+    if (result.success) parsed.push([key, result.data]);
+    else details.push(...result.error.issues.map((i) => ({ field: [key, ...i.path].join('.'), message: i.message })));
+  }
+  if (details.length) throw badRequest('Configuration is invalid', details);
+  if (parsed.length === 0) throw badRequest('Nothing to change', [{ field: '(body)', message: 'name at least one key' }]);
+  await inTransaction(async (tx) => {
+    for (const [key, value] of parsed) {
+      const before = (await AdminConfig.findOne({ where: { key }, transaction: tx, lock: tx.LOCK.UPDATE }))?.value ?? null;
+      await db().query(
+        `INSERT INTO admin_configs (key, value, description, updated_by, updated_at)
+         VALUES (:key, CAST(:value AS jsonb), :description, :actor, now())
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+        { replacements: { key, value: JSON.stringify(value), description: CONFIG[key].description, actor: actor.id }, type: QueryTypes.INSERT, transaction: tx },
+      );
+      await audit(actor, { action: 'config.update', target: { type: 'config', id: key }, before, after: value }, tx);
+    }
+  });
+  return listConfig();
 }

@@ -5,6 +5,7 @@ import { Wallet } from '../wallets/wallet.model.js';
 import { Referral } from '../referrals/referral.model.js';
 import { AdminConfig } from '../config/admin-config.model.js';
 import { RevokedToken } from '../auth/revoked-token.model.js';
+import { MoneyTransaction } from '../wallets/transaction.model.js';
 
 /** Every Sequelize model, registered once on the connection. */
-export const models = [User, UserSettings, Wallet, Referral, AdminConfig, RevokedToken];
+export const models = [User, UserSettings, Wallet, Referral, AdminConfig, RevokedToken, MoneyTransaction];

@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response, Router } from 'ex
 import { z } from 'zod';
 import { authenticate, type AuthUser } from '../auth/passport.js';
 import { can, type Permission } from '../auth/permissions.js';
-import { forbidden } from './errors.js';
+import { badRequest, forbidden } from './errors.js';
 import { errorSchema, registry } from './openapi.js';
 import { parse } from './validate.js';
 
@@ -63,6 +63,7 @@ export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
   if (spec.access !== 'public' && spec.access !== 'member') guards.push(requirePermission(spec.access));
 
   router[spec.method](spec.path, ...guards, ...(spec.before ?? []), async (req: Request, res: Response) => {
+    if ((req as { malformedBody?: boolean }).malformedBody) throw badRequest('Request body is not valid JSON');
     const body = spec.body ? parse(spec.body, req.body ?? {}) : req.body;
     const query = (spec.query ? parse(spec.query, req.query, 'Query') : req.query) as z.output<Q>;
     const params = (spec.params ? parse(spec.params, req.params, 'Path') : req.params) as z.output<P>;

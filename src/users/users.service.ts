@@ -1,4 +1,4 @@
-import { QueryTypes, UniqueConstraintError } from 'sequelize';
+import { Op, QueryTypes, UniqueConstraintError } from 'sequelize';
 import type { z } from 'zod';
 import { db } from '../db/database.js';
 import { conflict, notFound, unauthorized, unprocessable } from '../http/errors.js';
@@ -6,6 +6,9 @@ import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { generateReferralCode } from '../auth/referral-code.js';
 import { User, type Role } from './user.model.js';
 import { UserSettings } from './user-settings.model.js';
+import { offsetOf } from '../http/pagination.js';
+import { formatMoney } from '../money/money.js';
+import type { staffUsersQuery } from './staff-users.schemas.js';
 import type { changePasswordBody, updateProfileBody, updateSettingsBody } from './users.schemas.js';
 
 export function toUserInfo(user: User) {
@@ -109,4 +112,27 @@ export async function upsertStaffUser(input: { username: string; email: string; 
     role: input.role,
   });
   return { user, created: true };
+}
+
+/** Staff search over members and staff: username, email or name, with filters. */
+export async function listUsers(q: z.output<typeof staffUsersQuery>) {
+  const where: Record<string | symbol, unknown> = {};
+  if (q.search) {
+    const like = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where[Op.or] = ['username', 'email', 'first_name', 'last_name'].map((col) => ({ [col]: { [Op.iLike]: like } }));
+  }
+  if (q.active !== undefined) where.is_active = q.active;
+  if (q.role) where.role = q.role;
+  if (q.rank) where.rank = q.rank;
+  if (q.sponsor_id) where.sponsor_id = q.sponsor_id;
+  if (q.joined_from || q.joined_to) {
+    where.created_at = { ...(q.joined_from ? { [Op.gte]: q.joined_from } : {}), ...(q.joined_to ? { [Op.lte]: q.joined_to } : {}) };
+  }
+  const { rows, count } = await User.findAndCountAll({ where, order: [['created_at', 'DESC'], ['id', 'DESC']], limit: q.per_page, offset: offsetOf(q) });
+  return {
+    items: rows.map((u) => ({ ...toUserInfo(u), sponsor_id: u.sponsor_id, total_investment: formatMoney(u.total_investment) })),
+    page: q.page,
+    per_page: q.per_page,
+    total: count,
+  };
 }

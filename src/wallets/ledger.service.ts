@@ -1,0 +1,162 @@
+import { QueryTypes, type Transaction } from 'sequelize';
+import { db } from '../db/database.js';
+import { unprocessable } from '../http/errors.js';
+import { Decimal, SCALE, ZERO } from '../money/money.js';
+import { INCOME_WALLETS, type WalletType } from './wallet-types.js';
+import { MEMBER_BALANCE, MEMBER_LOCKED, PLATFORM_ACCOUNTS, POSTING_KINDS, type PlatformAccount, type PostingKind } from './ledger.accounts.js';
+
+/** One side of a posting: a member wallet bucket or a platform account, debited or credited. */
+export type Leg =
+  | { userId: number; wallet: WalletType; locked?: boolean; debit?: Decimal; credit?: Decimal }
+  | { platform: PlatformAccount; debit?: Decimal; credit?: Decimal };
+
+export interface Posting {
+  kind: PostingKind;
+  legs: Leg[];
+  description?: string;
+  transactionId?: number;
+  createdBy?: number;
+}
+
+interface LockedWallet {
+  id: number;
+  user_id: number;
+  wallet_type: WalletType;
+  balance: string;
+  locked_balance: string;
+}
+
+interface EntryRow {
+  account: string;
+  walletId: number | null;
+  debit: Decimal;
+  credit: Decimal;
+}
+
+const isIncomeWallet = (w: WalletType) => (INCOME_WALLETS as readonly string[]).includes(w);
+const walletKey = (userId: number, wallet: WalletType) => `${userId}:${wallet}`;
+
+/**
+ * The only code that changes a balance. Inside the caller's transaction it locks the wallets the
+ * posting touches (FOR UPDATE, ascending id, so concurrent postings never deadlock), checks that
+ * debits equal credits and that no bucket goes negative, writes the immutable entries and the new
+ * wallet balances. Income kinds also move the member's total_income memo.
+ */
+export async function post(tx: Transaction, posting: Posting): Promise<{ postingId: number }> {
+  const legs = withIncomeMemo(posting);
+  const debits = legs.reduce((sum, l) => sum.plus(l.debit ?? ZERO), ZERO);
+  const credits = legs.reduce((sum, l) => sum.plus(l.credit ?? ZERO), ZERO);
+  for (const leg of legs) {
+    const amount = leg.debit ?? leg.credit;
+    if ((leg.debit && leg.credit) || !amount || amount.lte(0) || amount.decimalPlaces() > SCALE) {
+      throw new Error(`ledger: each leg needs exactly one positive amount with at most ${SCALE} decimals`);
+    }
+  }
+  if (!debits.eq(credits)) throw new Error(`ledger: unbalanced ${posting.kind} posting (${debits} ≠ ${credits})`);
+
+  const wallets = await lockWallets(tx, legs);
+  const entries: EntryRow[] = [];
+  const next = new Map<number, { balance: Decimal; locked: Decimal }>();
+  for (const leg of legs) {
+    const debit = leg.debit ?? ZERO;
+    const credit = leg.credit ?? ZERO;
+    if ('platform' in leg) {
+      entries.push({ account: PLATFORM_ACCOUNTS[leg.platform].code, walletId: null, debit, credit });
+      continue;
+    }
+    const wallet = wallets.get(walletKey(leg.userId, leg.wallet));
+    if (!wallet) throw new Error(`ledger: no ${leg.wallet} wallet for user ${leg.userId}`);
+    const state = next.get(wallet.id) ?? { balance: new Decimal(wallet.balance), locked: new Decimal(wallet.locked_balance) };
+    // Member wallets are liabilities: credits raise them, debits lower them.
+    if (leg.locked) state.locked = state.locked.plus(credit).minus(debit);
+    else state.balance = state.balance.plus(credit).minus(debit);
+    next.set(wallet.id, state);
+    entries.push({ account: leg.locked ? MEMBER_LOCKED : MEMBER_BALANCE, walletId: wallet.id, debit, credit });
+  }
+  for (const [walletId, state] of next) {
+    if (state.balance.isNegative() || state.locked.isNegative()) {
+      const wallet = [...wallets.values()].find((w) => w.id === walletId)!;
+      throw unprocessable('insufficient_funds', `Insufficient funds in ${wallet.wallet_type}`, [
+        { field: 'amount', message: `exceeds the available ${wallet.wallet_type} balance` },
+      ]);
+    }
+  }
+  return writePosting(tx, posting, entries, next);
+}
+
+/** Income postings carry their total_income memo beside the real legs. */
+function withIncomeMemo(posting: Posting): Leg[] {
+  if (!POSTING_KINDS[posting.kind].income) return posting.legs;
+  const memo: Leg[] = [];
+  for (const leg of posting.legs) {
+    if ('platform' in leg || leg.locked || !isIncomeWallet(leg.wallet)) continue;
+    if (leg.credit) {
+      memo.push({ userId: leg.userId, wallet: 'total_income', credit: leg.credit }, { platform: 'incomeMemo', debit: leg.credit });
+    } else if (leg.debit) {
+      memo.push({ userId: leg.userId, wallet: 'total_income', debit: leg.debit }, { platform: 'incomeMemo', credit: leg.debit });
+    }
+  }
+  return [...posting.legs, ...memo];
+}
+
+async function lockWallets(tx: Transaction, legs: Leg[]): Promise<Map<string, LockedWallet>> {
+  const pairs = new Map<string, { userId: number; wallet: WalletType }>();
+  for (const leg of legs) if (!('platform' in leg)) pairs.set(walletKey(leg.userId, leg.wallet), leg);
+  if (pairs.size === 0) return new Map();
+  const userIds = [...pairs.values()].map((p) => p.userId);
+  const types = [...pairs.values()].map((p) => p.wallet);
+  const rows = await db().query<LockedWallet>(
+    `SELECT w.id, w.user_id, w.wallet_type, w.balance, w.locked_balance
+       FROM wallets w
+       JOIN unnest(ARRAY[:userIds]::int[], ARRAY[:types]::varchar[]) AS k(user_id, wallet_type)
+         ON w.user_id = k.user_id AND w.wallet_type = k.wallet_type
+      ORDER BY w.id
+      FOR UPDATE OF w`,
+    { replacements: { userIds, types }, type: QueryTypes.SELECT, transaction: tx },
+  );
+  return new Map(rows.map((r) => [walletKey(r.user_id, r.wallet_type), r]));
+}
+
+/** One statement: the posting, its entries and the wallet updates. */
+async function writePosting(
+  tx: Transaction,
+  posting: Posting,
+  entries: EntryRow[],
+  next: Map<number, { balance: Decimal; locked: Decimal }>,
+): Promise<{ postingId: number }> {
+  const walletIds = [...next.keys()];
+  const [row] = await db().query<{ id: number }>(
+    `WITH p AS (
+       INSERT INTO ledger_postings (kind, description, transaction_id, created_by)
+       VALUES (:kind, :description, :transactionId, :createdBy) RETURNING id
+     ), e AS (
+       INSERT INTO ledger_entries (posting_id, account, wallet_id, debit, credit)
+       SELECT p.id, x.account, x.wallet_id, x.debit, x.credit
+         FROM p, unnest(ARRAY[:accounts]::varchar[], ARRAY[:entryWallets]::int[], ARRAY[:debits]::numeric[], ARRAY[:credits]::numeric[])
+              AS x(account, wallet_id, debit, credit)
+     ), w AS (
+       UPDATE wallets SET balance = v.balance, locked_balance = v.locked, updated_at = now()
+         FROM unnest(ARRAY[:walletIds]::int[], ARRAY[:balances]::numeric[], ARRAY[:lockeds]::numeric[]) AS v(id, balance, locked)
+        WHERE wallets.id = v.id
+     )
+     SELECT id FROM p`,
+    {
+      replacements: {
+        kind: posting.kind,
+        description: posting.description ?? null,
+        transactionId: posting.transactionId ?? null,
+        createdBy: posting.createdBy ?? null,
+        accounts: entries.map((e) => e.account),
+        entryWallets: entries.map((e) => e.walletId),
+        debits: entries.map((e) => e.debit.toFixed(SCALE)),
+        credits: entries.map((e) => e.credit.toFixed(SCALE)),
+        walletIds: walletIds.length ? walletIds : [0],
+        balances: walletIds.length ? walletIds.map((id) => next.get(id)!.balance.toFixed(SCALE)) : ['0'],
+        lockeds: walletIds.length ? walletIds.map((id) => next.get(id)!.locked.toFixed(SCALE)) : ['0'],
+      },
+      type: QueryTypes.SELECT,
+      transaction: tx,
+    },
+  );
+  return { postingId: Number(row.id) };
+}

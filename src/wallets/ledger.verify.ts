@@ -1,0 +1,95 @@
+import { QueryTypes } from 'sequelize';
+import { db } from '../db/database.js';
+import { Decimal, ZERO, formatMoney } from '../money/money.js';
+import { MEMBER_BALANCE, MEMBER_LOCKED, PLATFORM_ACCOUNTS, type AccountType } from './ledger.accounts.js';
+
+export interface AccountBalance {
+  account: string;
+  type: AccountType;
+  total_debits: string;
+  total_credits: string;
+  /** Signed by the account's normal side: debit-normal (asset, expense) debits − credits, else credits − debits. */
+  balance: string;
+}
+
+export interface TrialBalance {
+  balanced: boolean;
+  accounts: AccountBalance[];
+  total_debits: string;
+  total_credits: string;
+}
+
+const TYPES = new Map<string, AccountType>([
+  [MEMBER_BALANCE, 'liability'],
+  [MEMBER_LOCKED, 'liability'],
+  ...Object.values(PLATFORM_ACCOUNTS).map((a) => [a.code, a.type] as [string, AccountType]),
+]);
+const debitNormal = (type: AccountType) => type === 'asset' || type === 'expense';
+
+/** Sums every account from the journal; the books balance when total debits equal total credits. */
+export async function trialBalance(): Promise<TrialBalance> {
+  const rows = await db().query<{ account: string; debits: string; credits: string }>(
+    `SELECT account, sum(debit) AS debits, sum(credit) AS credits FROM ledger_entries GROUP BY account ORDER BY account`,
+    { type: QueryTypes.SELECT },
+  );
+  let debits = ZERO;
+  let credits = ZERO;
+  const accounts = rows.map((r) => {
+    const type = TYPES.get(r.account) ?? 'memo';
+    debits = debits.plus(r.debits);
+    credits = credits.plus(r.credits);
+    const net = new Decimal(r.debits).minus(r.credits);
+    return {
+      account: r.account,
+      type,
+      total_debits: formatMoney(r.debits),
+      total_credits: formatMoney(r.credits),
+      balance: formatMoney(debitNormal(type) ? net : net.negated()),
+    };
+  });
+  return { balanced: debits.eq(credits), accounts, total_debits: formatMoney(debits), total_credits: formatMoney(credits) };
+}
+
+export interface LedgerReport {
+  ok: boolean;
+  trial: TrialBalance;
+  unbalancedPostings: { posting_id: number; debits: string; credits: string }[];
+  walletMismatches: { wallet_id: number; user_id: number; wallet_type: string; stored: string; from_entries: string; bucket: string }[];
+}
+
+/**
+ * Rebuilds every wallet from its entries and compares with the stored balances, checks every
+ * posting balances, and that the trial balance nets to zero.
+ */
+export async function verifyLedger(): Promise<LedgerReport> {
+  const trial = await trialBalance();
+  const unbalancedPostings = await db().query<{ posting_id: number; debits: string; credits: string }>(
+    `SELECT posting_id, sum(debit) AS debits, sum(credit) AS credits
+       FROM ledger_entries GROUP BY posting_id HAVING sum(debit) <> sum(credit) ORDER BY posting_id LIMIT 1000`,
+    { type: QueryTypes.SELECT },
+  );
+  const walletMismatches = await db().query<LedgerReport['walletMismatches'][number]>(
+    `WITH derived AS (
+       SELECT wallet_id,
+              coalesce(sum(credit - debit) FILTER (WHERE account = '${MEMBER_BALANCE}'), 0) AS balance,
+              coalesce(sum(credit - debit) FILTER (WHERE account = '${MEMBER_LOCKED}'), 0) AS locked
+         FROM ledger_entries WHERE wallet_id IS NOT NULL GROUP BY wallet_id
+     )
+     SELECT w.id AS wallet_id, w.user_id, w.wallet_type, m.bucket, m.stored, m.from_entries
+       FROM wallets w
+       LEFT JOIN derived d ON d.wallet_id = w.id
+       CROSS JOIN LATERAL (VALUES
+         ('balance', w.balance, coalesce(d.balance, 0)),
+         ('locked', w.locked_balance, coalesce(d.locked, 0))
+       ) AS m(bucket, stored, from_entries)
+      WHERE m.stored <> m.from_entries
+      ORDER BY w.id LIMIT 1000`,
+    { type: QueryTypes.SELECT },
+  );
+  return {
+    ok: trial.balanced && unbalancedPostings.length === 0 && walletMismatches.length === 0,
+    trial,
+    unbalancedPostings,
+    walletMismatches,
+  };
+}

@@ -1,0 +1,314 @@
+import { Op, type Transaction, type WhereOptions } from 'sequelize';
+import type { z } from 'zod';
+import { inTransaction } from '../db/database.js';
+import { getConfig } from '../config/config.service.js';
+import { conflict, notFound, unprocessable } from '../http/errors.js';
+import { offsetOf, type Page } from '../http/pagination.js';
+import { Decimal, formatMoney } from '../money/money.js';
+import type { Actor } from '../audit/actor.js';
+import { audit } from '../audit/audit.service.js';
+import { post } from './ledger.service.js';
+import { MoneyTransaction } from './transaction.model.js';
+import type { WalletType } from './wallet-types.js';
+import type { depositBody, historyQuery, staffListQuery, transferBody, withdrawBody } from './transactions.schemas.js';
+
+export function toView(t: MoneyTransaction, opts: { staff: boolean } = { staff: false }) {
+  return {
+    id: t.id,
+    user_id: t.user_id,
+    transaction_type: t.transaction_type,
+    wallet_type: t.wallet_type,
+    to_wallet_type: t.to_wallet_type,
+    amount: formatMoney(t.amount),
+    fee: formatMoney(t.fee),
+    net_amount: formatMoney(t.net_amount),
+    status: t.status,
+    description: t.description,
+    reference: t.reference,
+    wallet_address: t.wallet_address,
+    tx_hash: t.tx_hash,
+    // Staff-only fields: members see the outcome and a rejection's reason, not internal notes.
+    admin_notes: opts.staff ? t.admin_notes : null,
+    reason: t.reason,
+    processed_by: opts.staff ? t.processed_by : null,
+    created_at: t.created_at.toISOString(),
+    processed_at: t.processed_at?.toISOString() ?? null,
+  };
+}
+
+function notAllowed(field: string, wallet: string, allowed: readonly string[]) {
+  return unprocessable('wallet_not_allowed', `${wallet} is not allowed here`, [{ field, message: `must be one of ${allowed.join(', ')}` }]);
+}
+
+/** A deposit request waits, credited only when staff approve it. */
+export async function requestDeposit(userId: number, input: z.output<typeof depositBody>): Promise<MoneyTransaction> {
+  const config = await getConfig(['deposit_wallets', 'min_deposit']);
+  if (!config.deposit_wallets.includes(input.wallet_type)) throw notAllowed('wallet_type', input.wallet_type, config.deposit_wallets);
+  if (input.amount.lt(config.min_deposit)) {
+    throw unprocessable('below_minimum', `The minimum deposit is ${config.min_deposit}`, [{ field: 'amount', message: `must be at least ${config.min_deposit}` }]);
+  }
+  return MoneyTransaction.create({
+    user_id: userId,
+    transaction_type: 'deposit',
+    wallet_type: input.wallet_type,
+    amount: input.amount.toFixed(8),
+    fee: '0',
+    net_amount: input.amount.toFixed(8),
+    status: 'pending',
+    reference: input.reference ?? null,
+    description: `Deposit to ${input.wallet_type}`,
+  });
+}
+
+/** The fee rounds up to 8 places: the platform never under-charges by a rounding remainder. */
+export function withdrawalFee(amount: Decimal, fee: string, mode: 'percent' | 'flat'): Decimal {
+  return mode === 'flat' ? new Decimal(fee) : amount.times(fee).dividedBy(100).toDecimalPlaces(8, Decimal.ROUND_UP);
+}
+
+/** Locks the gross amount at once (balance → locked) so it cannot be spent twice while pending. */
+export async function requestWithdrawal(userId: number, input: z.output<typeof withdrawBody>): Promise<MoneyTransaction> {
+  return inTransaction(async (tx) => {
+    const config = await getConfig(['withdrawal_wallets', 'min_withdrawal', 'withdrawal_fee', 'withdrawal_fee_mode'], tx);
+    if (!config.withdrawal_wallets.includes(input.wallet_type)) throw notAllowed('wallet_type', input.wallet_type, config.withdrawal_wallets);
+    if (input.amount.lt(config.min_withdrawal)) {
+      throw unprocessable('below_minimum', `The minimum withdrawal is ${config.min_withdrawal}`, [{ field: 'amount', message: `must be at least ${config.min_withdrawal}` }]);
+    }
+    const fee = withdrawalFee(input.amount, config.withdrawal_fee, config.withdrawal_fee_mode);
+    if (fee.gte(input.amount)) {
+      throw unprocessable('fee_exceeds_amount', 'The withdrawal fee would take the whole amount', [{ field: 'amount', message: `must exceed the fee of ${formatMoney(fee)}` }]);
+    }
+    const row = await MoneyTransaction.create(
+      {
+        user_id: userId,
+        transaction_type: 'withdrawal',
+        wallet_type: input.wallet_type,
+        amount: input.amount.toFixed(8),
+        fee: fee.toFixed(8),
+        net_amount: input.amount.minus(fee).toFixed(8),
+        status: 'pending',
+        wallet_address: input.wallet_address,
+        description: `Withdrawal from ${input.wallet_type} to ${input.wallet_address}`,
+      },
+      { transaction: tx },
+    );
+    await post(tx, {
+      kind: 'withdrawal_lock',
+      transactionId: row.id,
+      legs: [
+        { userId, wallet: input.wallet_type, debit: input.amount },
+        { userId, wallet: input.wallet_type, locked: true, credit: input.amount },
+      ],
+    });
+    return row;
+  });
+}
+
+/** A transfer between the member's own wallets completes at once if config allows the pair. */
+export async function transfer(userId: number, input: z.output<typeof transferBody>): Promise<MoneyTransaction> {
+  return inTransaction(async (tx) => {
+    const { transfer_rules } = await getConfig(['transfer_rules'], tx);
+    const allowed = transfer_rules.some((r) => r.from === input.from_wallet && r.to === input.to_wallet);
+    if (!allowed || input.from_wallet === 'total_income' || input.from_wallet === 'my_investment') {
+      throw unprocessable('transfer_not_allowed', `Transfers from ${input.from_wallet} to ${input.to_wallet} are not allowed`, [
+        { field: 'to_wallet', message: 'this wallet pair is not allowed' },
+      ]);
+    }
+    const row = await MoneyTransaction.create(
+      {
+        user_id: userId,
+        transaction_type: 'transfer',
+        wallet_type: input.from_wallet,
+        to_wallet_type: input.to_wallet,
+        amount: input.amount.toFixed(8),
+        fee: '0',
+        net_amount: input.amount.toFixed(8),
+        status: 'completed',
+        processed_at: new Date(),
+        description: `Transfer from ${input.from_wallet} to ${input.to_wallet}`,
+      },
+      { transaction: tx },
+    );
+    await post(tx, {
+      kind: 'transfer',
+      transactionId: row.id,
+      legs: [
+        { userId, wallet: input.from_wallet, debit: input.amount },
+        { userId, wallet: input.to_wallet, credit: input.amount },
+      ],
+    });
+    return row;
+  });
+}
+
+async function lockPending(tx: Transaction, where: WhereOptions<MoneyTransaction>): Promise<MoneyTransaction> {
+  const row = await MoneyTransaction.findOne({ where, transaction: tx, lock: tx.LOCK.UPDATE });
+  if (!row) throw notFound('Transaction');
+  if (row.status !== 'pending') throw conflict('not_pending', `Transaction is ${row.status}, not pending`);
+  return row;
+}
+
+/** The member may take back their own pending withdrawal: the locked amount returns. */
+export async function cancelWithdrawal(userId: number, id: number): Promise<MoneyTransaction> {
+  return inTransaction(async (tx) => {
+    const row = await lockPending(tx, { id, user_id: userId });
+    if (row.transaction_type !== 'withdrawal') throw conflict('not_cancellable', 'Only pending withdrawals can be cancelled');
+    await unlock(tx, row, null);
+    return row.update({ status: 'cancelled', processed_at: new Date() }, { transaction: tx });
+  });
+}
+
+async function unlock(tx: Transaction, row: MoneyTransaction, actor: Actor | null) {
+  const amount = new Decimal(row.amount);
+  const wallet = row.wallet_type as WalletType;
+  await post(tx, {
+    kind: 'withdrawal_unlock',
+    transactionId: row.id,
+    createdBy: actor?.id,
+    legs: [
+      { userId: row.user_id, wallet, locked: true, debit: amount },
+      { userId: row.user_id, wallet, credit: amount },
+    ],
+  });
+}
+
+/**
+ * Staff approval, only from pending. A deposit credits the wallet from platform cash; a withdrawal
+ * releases its lock, pays the net amount out of cash and books the fee as revenue.
+ */
+export async function approve(actor: Actor, id: number, input: { admin_notes?: string; tx_hash?: string }): Promise<MoneyTransaction> {
+  return inTransaction(async (tx) => {
+    const row = await lockPending(tx, { id, transaction_type: { [Op.in]: ['deposit', 'withdrawal'] } });
+    const before = toView(row, { staff: true });
+    const amount = new Decimal(row.amount);
+    const wallet = row.wallet_type as WalletType;
+    if (row.transaction_type === 'deposit') {
+      await post(tx, {
+        kind: 'deposit',
+        transactionId: row.id,
+        createdBy: actor.id,
+        legs: [
+          { platform: 'cash', debit: amount },
+          { userId: row.user_id, wallet, credit: amount },
+        ],
+      });
+    } else {
+      const fee = new Decimal(row.fee);
+      await post(tx, {
+        kind: 'withdrawal_payout',
+        transactionId: row.id,
+        createdBy: actor.id,
+        legs: [
+          { userId: row.user_id, wallet, locked: true, debit: amount },
+          { platform: 'cash', credit: new Decimal(row.net_amount) },
+          ...(fee.gt(0) ? [{ platform: 'withdrawalFees' as const, credit: fee }] : []),
+        ],
+      });
+    }
+    const updated = await row.update(
+      { status: 'completed', processed_at: new Date(), processed_by: actor.id, admin_notes: input.admin_notes ?? null, tx_hash: input.tx_hash ?? null },
+      { transaction: tx },
+    );
+    await audit(actor, { action: 'transaction.approve', target: { type: 'transaction', id }, before, after: toView(updated, { staff: true }), reason: input.admin_notes }, tx);
+    return updated;
+  });
+}
+
+/** Staff rejection, only from pending; a withdrawal's lock returns to the member. */
+export async function reject(actor: Actor, id: number, input: { reason: string }): Promise<MoneyTransaction> {
+  return inTransaction(async (tx) => {
+    const row = await lockPending(tx, { id, transaction_type: { [Op.in]: ['deposit', 'withdrawal'] } });
+    const before = toView(row, { staff: true });
+    if (row.transaction_type === 'withdrawal') await unlock(tx, row, actor);
+    const updated = await row.update({ status: 'rejected', processed_at: new Date(), processed_by: actor.id, reason: input.reason }, { transaction: tx });
+    await audit(actor, { action: 'transaction.reject', target: { type: 'transaction', id }, before, after: toView(updated, { staff: true }), reason: input.reason }, tx);
+    return updated;
+  });
+}
+
+/** A staff correction posted against the adjustments account — never a blind overwrite. */
+export async function adjustWallet(actor: Actor, userId: number, input: { wallet_type: WalletType; amount: Decimal; reason: string }): Promise<MoneyTransaction> {
+  if (input.wallet_type === 'total_income') {
+    throw unprocessable('wallet_not_allowed', 'total_income follows income postings and cannot be adjusted', [{ field: 'wallet_type', message: 'cannot be adjusted' }]);
+  }
+  return inTransaction(async (tx) => {
+    const amount = input.amount.abs();
+    const credit = input.amount.isPositive();
+    const row = await MoneyTransaction.create(
+      {
+        user_id: userId,
+        transaction_type: 'adjustment',
+        wallet_type: input.wallet_type,
+        amount: amount.toFixed(8),
+        fee: '0',
+        net_amount: amount.toFixed(8),
+        status: 'completed',
+        processed_at: new Date(),
+        processed_by: actor.id,
+        reason: input.reason,
+        description: `Staff adjustment ${credit ? '+' : '-'}${formatMoney(amount)} ${input.wallet_type}`,
+      },
+      { transaction: tx },
+    );
+    const member = { userId, wallet: input.wallet_type };
+    await post(tx, {
+      kind: 'adjustment',
+      transactionId: row.id,
+      createdBy: actor.id,
+      legs: credit
+        ? [{ platform: 'adjustments', debit: amount }, { ...member, credit: amount }]
+        : [{ ...member, debit: amount }, { platform: 'adjustments', credit: amount }],
+    });
+    await audit(
+      actor,
+      { action: 'wallet.adjust', target: { type: 'user', id: userId }, before: null, after: { wallet_type: input.wallet_type, amount: (credit ? '' : '-') + formatMoney(amount), transaction_id: row.id }, reason: input.reason },
+      tx,
+    );
+    return row;
+  });
+}
+
+function filters(q: z.output<typeof historyQuery>): WhereOptions<MoneyTransaction> {
+  const where: Record<string | symbol, unknown> = {};
+  if (q.wallet_type) where[Op.or] = [{ wallet_type: q.wallet_type }, { to_wallet_type: q.wallet_type }];
+  if (q.status) where.status = q.status;
+  if (q.type) where.transaction_type = q.type;
+  if (q.from || q.to) where.created_at = { ...(q.from ? { [Op.gte]: q.from } : {}), ...(q.to ? { [Op.lte]: q.to } : {}) };
+  return where as WhereOptions<MoneyTransaction>;
+}
+
+export async function history(userId: number, q: z.output<typeof historyQuery>): Promise<Page<ReturnType<typeof toView>>> {
+  const { rows, count } = await MoneyTransaction.findAndCountAll({
+    where: { ...filters(q), user_id: userId },
+    order: [['created_at', 'DESC'], ['id', 'DESC']],
+    limit: q.per_page,
+    offset: offsetOf(q),
+  });
+  return { items: rows.map((r) => toView(r)), page: q.page, per_page: q.per_page, total: count };
+}
+
+export async function getOwn(userId: number, id: number): Promise<MoneyTransaction> {
+  // Another member's id is indistinguishable from a missing one.
+  const row = await MoneyTransaction.findOne({ where: { id, user_id: userId } });
+  if (!row) throw notFound('Transaction');
+  return row;
+}
+
+/** Staff queue: pending is listed oldest first (work the queue in order), everything else newest first. */
+export async function listForStaff(q: z.output<typeof staffListQuery>): Promise<Page<ReturnType<typeof toView>>> {
+  const where = { ...filters(q), ...(q.user_id ? { user_id: q.user_id } : {}) };
+  const oldestFirst = q.sort ? q.sort === 'oldest' : q.status === 'pending';
+  const direction = oldestFirst ? 'ASC' : 'DESC';
+  const { rows, count } = await MoneyTransaction.findAndCountAll({
+    where,
+    order: [['created_at', direction], ['id', direction]],
+    limit: q.per_page,
+    offset: offsetOf(q),
+  });
+  return { items: rows.map((r) => toView(r, { staff: true })), page: q.page, per_page: q.per_page, total: count };
+}
+
+export async function getForStaff(id: number): Promise<MoneyTransaction> {
+  const row = await MoneyTransaction.findByPk(id);
+  if (!row) throw notFound('Transaction');
+  return row;
+}
