@@ -1,10 +1,9 @@
 import http from 'node:http';
-import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { createExpressMiddleware } from 'agendash';
 import { loadEnv, type Env } from './config/env.js';
-import { openDatabase, type Database } from './db/database.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
+import type { Database } from './db/database.js';
+import { connect } from './db/connect.js';
 import { migrateAndSeed } from './db/migrate.js';
 import { configureTokens } from './auth/tokens.js';
 import { installJwtStrategy } from './auth/passport.js';
@@ -37,19 +36,13 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
     logger.warn({ generated: env.generatedSecrets }, 'secrets not set: generated development values (set them in production)');
   }
 
-  let embedded: EmbeddedDatabase | undefined;
-  let url = env.DATABASE_URL;
-  if (!url) {
-    embedded = await startEmbeddedPostgres({ dir: path.join(env.DATA_DIR, 'pg'), port: env.EMBEDDED_PG_PORT, database: 'metax', logger });
-    url = embedded.url;
-  }
-  const database = openDatabase(url, { poolMax: env.DB_POOL_MAX, logger });
+  const connection = await connect(env, logger);
+  const { database } = connection;
   let ready = false;
   try {
-    await migrateAndSeed(url, { sequelize: database.sequelize, env, logger });
+    await migrateAndSeed(connection.url, { sequelize: database.sequelize, env, logger });
   } catch (error) {
-    await database.close();
-    await embedded?.stop();
+    await connection.close();
     throw error;
   }
 
@@ -96,8 +89,7 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
           await closed;
         }
         await jobs.stop(env.SHUTDOWN_TIMEOUT_MS).catch((err) => logger.warn({ err }, 'job drain failed'));
-        await database.close();
-        await embedded?.stop();
+        await connection.close();
         logger.info('metax stopped');
       })();
       return closing;

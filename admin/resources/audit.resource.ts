@@ -1,0 +1,19 @@
+import type { ResourceWithOptions } from 'adminjs';
+import { AuditLog } from '../../src/audit/audit-log.model.js';
+import { canAction, readOnlyActions } from '../access.js';
+
+export const auditResource: ResourceWithOptions = {
+  resource: AuditLog,
+  options: {
+    navigation: { name: 'Audit', icon: 'Shield' },
+    listProperties: ['id', 'created_at', 'actor_id', 'action', 'target_type', 'target_id', 'reason'],
+    filterProperties: ['action', 'actor_id', 'target_type', 'target_id', 'created_at'],
+    sort: { sortBy: 'id', direction: 'desc' },
+    actions: {
+      ...readOnlyActions,
+      list: { isAccessible: canAction('staff.read') },
+      show: { isAccessible: canAction('staff.read') },
+      search: { isAccessible: canAction('staff.read') },
+    },
+  },
+};
