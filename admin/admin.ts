@@ -36,6 +36,15 @@ export function buildBackOffice(opts: { env: Env; pool: pg.Pool; jobsDashboard: 
     logoutPath: `${ADMIN_ROOT}/logout`,
     resources: [usersResource, transactionsResource, auditResource],
     branding: { companyName: 'MetaX back-office', withMadeWithLove: false },
+    locale: {
+      language: 'en',
+      translations: {
+        en: {
+          resources: { transactions: { actions: { edit: 'Process' } } },
+          components: { Login: { welcomeHeader: 'MetaX back-office', welcomeMessage: 'Staff sign-in: use your username or email.' } },
+        },
+      },
+    },
   });
   const options = sessionOptions(opts.env, opts.pool);
   const router = AdminJSExpress.buildAuthenticatedRouter(

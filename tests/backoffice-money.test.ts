@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { signUp, startTestServer, type TestServer } from './helpers/server.js';
+import { adminLogin, browserAvailable, launchBrowser } from './helpers/browser.js';
+import { balances, expectBooksBalanced } from './helpers/money.js';
+
+const run = browserAvailable();
+let t: TestServer;
+let browser: Browser;
+
+describe.runIf(run)('back-office money actions (Chromium)', () => {
+  beforeAll(async () => {
+    t = await startTestServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('approves a pending deposit with one click and a confirmation', async () => {
+    const m = await signUp(t);
+    const dep = await t.request('POST', '/api/transactions/deposit', { token: m.token, body: { amount: '42' } });
+    const page = await browser.newPage();
+    await adminLogin(page, t.url);
+    await page.goto(`${t.url}/admin/resources/transactions/records/${dep.body.transaction.id}/show`);
+    await page.locator('[data-testid="action-approve"]').first().click();
+    await page.getByRole('button', { name: /confirm/i }).click();
+    await expect.poll(async () => (await balances(t, m.token)).available_fund, { timeout: 10_000 }).toBe('42.00000000');
+    const tx = await t.request('GET', `/api/transactions/${dep.body.transaction.id}`, { token: m.token });
+    expect(tx.body.transaction.status).toBe('completed');
+    const trail = await t.server.database.pool.query(`SELECT action, actor_id FROM audit_logs WHERE target_id = $1`, [String(dep.body.transaction.id)]);
+    expect(trail.rows).toEqual([{ action: 'transaction.approve', actor_id: 1 }]);
+    await page.close();
+    await expectBooksBalanced();
+  });
+
+  it('rejects a pending withdrawal with a reason through the Process form, unlocking it', async () => {
+    const m = await signUp(t);
+    await t.request('PUT', `/api/admin/users/${m.user.id}/wallets`, {
+      token: (await t.request('POST', '/api/auth/login', { body: { username: 'admin', password: 'Adm1n-test-password' } })).body.access_token,
+      body: { wallet_type: 'main_balance', amount: '30', reason: 'test funds' },
+    });
+    const wd = await t.request('POST', '/api/transactions/withdraw', {
+      token: m.token,
+      body: { amount: '20', wallet_type: 'main_balance', wallet_address: '0x52908400098527886e0f7030069857d2e4169ee7' },
+    });
+    expect((await balances(t, m.token)).main_balance).toBe('10.00000000');
+    const page = await browser.newPage();
+    await adminLogin(page, t.url);
+    await page.goto(`${t.url}/admin/resources/transactions/records/${wd.body.transaction.id}/edit`);
+    await page.locator('[data-testid="property-edit-decision"] .adminjs_Select').click();
+    await page.getByText('Reject', { exact: true }).click();
+    await page.locator('[data-testid="property-edit-reason"] input').fill('address failed screening');
+    await page.getByRole('button', { name: /save/i }).click();
+    await expect.poll(async () => (await balances(t, m.token)).main_balance, { timeout: 10_000 }).toBe('30.00000000');
+    const tx = await t.request('GET', `/api/transactions/${wd.body.transaction.id}`, { token: m.token });
+    expect(tx.body.transaction).toMatchObject({ status: 'rejected', reason: 'address failed screening' });
+    await page.close();
+    await expectBooksBalanced();
+  });
+});
