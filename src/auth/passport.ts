@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import passport from 'passport';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
 import { QueryTypes } from 'sequelize';
@@ -38,7 +39,8 @@ export function installJwtStrategy(): void {
     new JwtStrategy(
       {
         jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-        secretOrKey: s.secret,
+        // A KeyObject made once: jsonwebtoken would otherwise rebuild one from the string on every request.
+        secretOrKey: createSecretKey(Buffer.from(s.secret)) as unknown as string,
         algorithms: ['HS256'],
         issuer: s.issuer,
         audience: s.audience,
