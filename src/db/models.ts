@@ -5,6 +5,8 @@ import { Wallet } from '../wallets/wallet.model.js';
 import { Referral } from '../referrals/referral.model.js';
 import { AdminConfig } from '../config/admin-config.model.js';
 import { RevokedToken } from '../auth/revoked-token.model.js';
+import { EmailOutbox } from '../notify/email-outbox.model.js';
+import { JobRun } from '../jobs/job-run.model.js';
 
 /** Every Sequelize model, registered once on the connection. */
-export const models = [User, UserSettings, Wallet, Referral, AdminConfig, RevokedToken];
+export const models = [User, UserSettings, Wallet, Referral, AdminConfig, RevokedToken, EmailOutbox, JobRun];
