@@ -11,6 +11,8 @@ import { can } from '../src/auth/permissions.js';
 import type { Role } from '../src/users/user.model.js';
 import { sessionOptions } from './session.js';
 import { usersResource } from './resources/users.resource.js';
+import { emailOutboxLabel, emailOutboxResource } from './resources/email-outbox.resource.js';
+import { jobRunsLabel, jobRunsResource } from './resources/job-runs.resource.js';
 
 AdminJS.registerAdapter({ Database, Resource });
 
@@ -32,7 +34,8 @@ export function buildBackOffice(opts: { env: Env; pool: pg.Pool; jobsDashboard: 
     rootPath: ADMIN_ROOT,
     loginPath: `${ADMIN_ROOT}/login`,
     logoutPath: `${ADMIN_ROOT}/logout`,
-    resources: [usersResource],
+    resources: [usersResource, emailOutboxResource, jobRunsResource],
+    locale: { language: 'en', translations: { en: { labels: { ...emailOutboxLabel, ...jobRunsLabel } } } },
     branding: { companyName: 'MetaX back-office', withMadeWithLove: false },
   });
   const options = sessionOptions(opts.env, opts.pool);
