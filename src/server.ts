@@ -1,7 +1,6 @@
 import http from 'node:http';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
-import { createExpressMiddleware } from 'agendash';
 import { loadEnv, type Env } from './config/env.js';
 import { openDatabase, type Database } from './db/database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
@@ -10,7 +9,6 @@ import { configureTokens } from './auth/tokens.js';
 import { installJwtStrategy } from './auth/passport.js';
 import { createJobs, type Jobs } from './jobs/agenda.js';
 import { buildApp } from './app.js';
-import { buildBackOffice } from '../admin/admin.js';
 import { healthOnly } from './http/health.js';
 import { setupNotifications } from './notify/setup.js';
 
@@ -71,6 +69,8 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
   // A worker keeps a tiny HTTP server for /healthz and /readyz only.
   let handler: http.RequestListener = healthOnly(isReady);
   if (env.APP_ROLE !== 'worker') {
+    // Loaded only where used: a worker never pays for AdminJS and agendash at start-up.
+    const [{ buildBackOffice }, { createExpressMiddleware }] = await Promise.all([import('../admin/admin.js'), import('agendash')]);
     const backOffice = buildBackOffice({ env, pool: database.pool, jobsDashboard: createExpressMiddleware(jobs.agenda) });
     handler = buildApp({ env, logger, backOffice: backOffice.routers, isReady });
   }

@@ -26,7 +26,8 @@ export async function createJobs(opts: { pool: pg.Pool; env: Env; logger: Logger
   const agenda = new Agenda({
     backend,
     name: worker,
-    processEvery: env.JOBS_PROCESS_EVERY,
+    // Plain digits are milliseconds; anything else is a human interval ('5 seconds').
+    processEvery: /^\d+$/.test(env.JOBS_PROCESS_EVERY) ? Number(env.JOBS_PROCESS_EVERY) : env.JOBS_PROCESS_EVERY,
     defaultLockLifetime: env.JOBS_LOCK_LIFETIME_MS,
     logging: true,
   });

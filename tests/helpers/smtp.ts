@@ -33,6 +33,8 @@ function parse(raw: string, to: string[]): ReceivedMail {
 export interface SmtpSink {
   port: number;
   mails: ReceivedMail[];
+  /** Holds each message this long before accepting it (a slow mail server). */
+  delayMs: number;
   /** Stops listening: connections are refused, as with a mail server that is down. */
   stop(): Promise<void>;
   /** Listens again on the same port. */
@@ -57,8 +59,10 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          mails.push(parse(Buffer.concat(chunks).toString('utf8'), session.envelope.rcptTo.map((r) => r.address)));
-          callback();
+          setTimeout(() => {
+            mails.push(parse(Buffer.concat(chunks).toString('utf8'), session.envelope.rcptTo.map((r) => r.address)));
+            callback();
+          }, sink.delayMs);
         });
       },
     });
@@ -70,7 +74,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   };
   await listen();
 
-  return {
+  const sink: SmtpSink = {
+    delayMs: 0,
     get port() {
       return port;
     },
@@ -88,6 +93,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       }
     },
   };
+  return sink;
 }
 
 /** Polls until `check` returns a truthy value. */
