@@ -202,6 +202,52 @@ describe('a broken mail server', () => {
   });
 });
 
+/** Signs in to the back-office and returns the session cookie. */
+async function backOfficeCookie(username: string, password: string): Promise<string> {
+  const res = await fetch(`${t.url}/admin/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email: username, password }).toString(),
+    redirect: 'manual',
+  });
+  const cookie = res.headers.get('set-cookie')?.split(';')[0];
+  if (res.status !== 302 || !cookie) throw new Error(`back-office login failed: ${res.status}`);
+  return cookie;
+}
+
+describe('back-office', () => {
+  it('lets finance retry a failed email from the Email outbox, not support', async () => {
+    const m = await signUp(t);
+    const to = emailOf(m.user.username);
+    await smtp.waitFor((x) => x.to.includes(to));
+    const { rows } = await t.server.database.pool.query(
+      `INSERT INTO email_outbox (user_id, to_address, template, subject, text, html, category, status, attempts, last_error)
+       VALUES ($1, $2, 'welcome', 'Failed earlier', 'text', '<p>html</p>', 'security', 'failed', 3, 'ECONNREFUSED') RETURNING id`,
+      [m.user.id, to],
+    );
+    const action = `${t.url}/admin/api/resources/email_outbox/records/${rows[0].id}/retry`;
+    const { upsertStaffUser } = await import('../src/users/users.service.js');
+    await upsertStaffUser({ username: 'bo_support', email: 'bo_support@metax.test', password: 'Supp0rt-pass-word', role: 'support' });
+    await upsertStaffUser({ username: 'bo_finance', email: 'bo_finance@metax.test', password: 'Fin4nce-pass-word', role: 'finance' });
+
+    const denied = await fetch(action, { headers: { cookie: await backOfficeCookie('bo_support', 'Supp0rt-pass-word') } });
+    // AdminJS answers a refused action with 200 and an error notice.
+    expect((await denied.json()).notice).toEqual({ message: 'forbiddenError', type: 'error' });
+    const unchanged = await t.server.database.pool.query('SELECT status FROM email_outbox WHERE id = $1', [rows[0].id]);
+    expect(unchanged.rows[0].status).toBe('failed');
+    const list = await fetch(`${t.url}/admin/api/resources/job_runs/actions/list`, { headers: { cookie: await backOfficeCookie('bo_support', 'Supp0rt-pass-word') } });
+    expect(list.status).toBe(200);
+    expect((await list.json()).records.length).toBeGreaterThan(0);
+
+    const done = await fetch(action, { method: 'POST', headers: { cookie: await backOfficeCookie('bo_finance', 'Fin4nce-pass-word') } });
+    expect(done.status).toBe(200);
+    const body = await done.json();
+    expect(body.notice).toMatchObject({ type: 'success' });
+    expect(body.record.params.status).toBe('pending');
+    await smtp.waitFor((x) => x.to.includes(to) && x.subject === 'Failed earlier');
+  });
+});
+
 describe('job runs', () => {
   it('lists runs for staff, newest first, paginated and filtered', async () => {
     const support = await staffToken(t, 'support');
