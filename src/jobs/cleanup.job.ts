@@ -3,9 +3,13 @@ import { db } from '../db/database.js';
 import { abandonStaleRuns } from './job-runs.service.js';
 import type { JobSpec } from './job-spec.js';
 
+/** Runs one DELETE and returns how many rows it removed. */
 async function deleted(sql: string, replacements: Record<string, unknown> = {}): Promise<number> {
-  const [, count] = (await db().query(sql, { replacements, type: QueryTypes.DELETE, raw: true })) as unknown as [unknown, number];
-  return count ?? 0;
+  const [row] = await db().query<{ n: number }>(`WITH gone AS (${sql} RETURNING 1) SELECT count(*)::int AS n FROM gone`, {
+    replacements,
+    type: QueryTypes.SELECT,
+  });
+  return row.n;
 }
 
 async function tableExists(name: string): Promise<boolean> {

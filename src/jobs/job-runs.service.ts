@@ -19,12 +19,14 @@ export async function finishRun(id: string, outcome: Exclude<JobOutcome, 'runnin
 
 /** Runs whose worker died mid-run stay 'running' forever otherwise; a day is far beyond any job here. */
 export async function abandonStaleRuns(): Promise<number> {
-  const [, count] = (await db().query(
-    `UPDATE job_runs SET outcome = 'abandoned', finished_at = now(), error = coalesce(error, 'the worker stopped before the run finished')
-      WHERE outcome = 'running' AND started_at < now() - interval '24 hours'`,
-    { type: QueryTypes.UPDATE },
-  )) as unknown as [unknown, number];
-  return count ?? 0;
+  const [row] = await db().query<{ n: number }>(
+    `WITH changed AS (
+       UPDATE job_runs SET outcome = 'abandoned', finished_at = now(), error = coalesce(error, 'the worker stopped before the run finished')
+        WHERE outcome = 'running' AND started_at < now() - interval '24 hours' RETURNING 1)
+     SELECT count(*)::int AS n FROM changed`,
+    { type: QueryTypes.SELECT },
+  );
+  return row.n;
 }
 
 export interface RunFilter {
