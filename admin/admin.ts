@@ -13,6 +13,8 @@ import { sessionOptions } from './session.js';
 import { usersResource } from './resources/users.resource.js';
 import { transactionsResource } from './resources/transactions.resource.js';
 import { auditResource } from './resources/audit.resource.js';
+import { emailOutboxLabel, emailOutboxResource } from './resources/email-outbox.resource.js';
+import { jobRunsLabel, jobRunsResource } from './resources/job-runs.resource.js';
 
 AdminJS.registerAdapter({ Database, Resource });
 
@@ -34,12 +36,13 @@ export function buildBackOffice(opts: { env: Env; pool: pg.Pool; jobsDashboard: 
     rootPath: ADMIN_ROOT,
     loginPath: `${ADMIN_ROOT}/login`,
     logoutPath: `${ADMIN_ROOT}/logout`,
-    resources: [usersResource, transactionsResource, auditResource],
+    resources: [usersResource, transactionsResource, auditResource, emailOutboxResource, jobRunsResource],
     branding: { companyName: 'MetaX back-office', withMadeWithLove: false },
     locale: {
       language: 'en',
       translations: {
         en: {
+          labels: { ...emailOutboxLabel, ...jobRunsLabel },
           resources: { transactions: { actions: { edit: 'Process' } } },
           components: { Login: { welcomeHeader: 'MetaX back-office', welcomeMessage: 'Staff sign-in: use your username or email.' } },
         },

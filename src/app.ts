@@ -15,6 +15,8 @@ import { staffMoneyRoutes } from './wallets/staff-money.routes.js';
 import { staffUserRoutes } from './users/staff-users.routes.js';
 import { configRoutes } from './config/config.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { jobRunRoutes } from './jobs/job-runs.routes.js';
+import { emailRoutes } from './notify/emails.routes.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { openApiDocument } from './http/openapi.js';
 import { rateLimits } from './http/rate-limits.js';
@@ -40,6 +42,8 @@ function apiRouter(env: Env): express.Router {
   staffMoneyRoutes(router);
   configRoutes(router);
   auditRoutes(router);
+  jobRunRoutes(router);
+  emailRoutes(router);
   router.get('/openapi.json', (_req, res) => res.json(openApiDocument()));
   router.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/api/openapi.json' } }));
   router.use(notFoundHandler);

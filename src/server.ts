@@ -1,6 +1,5 @@
 import http from 'node:http';
 import pino, { type Logger } from 'pino';
-import { createExpressMiddleware } from 'agendash';
 import { loadEnv, type Env } from './config/env.js';
 import type { Database } from './db/database.js';
 import { connect } from './db/connect.js';
@@ -9,15 +8,16 @@ import { configureTokens } from './auth/tokens.js';
 import { installJwtStrategy } from './auth/passport.js';
 import { createJobs, type Jobs } from './jobs/agenda.js';
 import { buildApp } from './app.js';
-import { buildBackOffice } from '../admin/admin.js';
+import { healthOnly } from './http/health.js';
+import { setupNotifications } from './notify/setup.js';
 
 export interface RunningServer {
   env: Env;
   logger: Logger;
   database: Database;
   jobs: Jobs;
-  /** Base URL of the HTTP server (absent for APP_ROLE=worker). */
-  url?: string;
+  /** Base URL of the HTTP server (for APP_ROLE=worker it serves only /healthz and /readyz). */
+  url: string;
   close(): Promise<void>;
 }
 
@@ -49,26 +49,36 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
   configureTokens({ secret: env.JWT_SECRET_KEY, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, expiresInSeconds: env.JWT_EXPIRES_SECONDS });
   installJwtStrategy();
 
-  const jobs = createJobs({ pool: database.pool, env, logger });
-  let server: http.Server | undefined;
-  let baseUrl: string | undefined;
-  if (env.APP_ROLE !== 'worker') {
-    const backOffice = buildBackOffice({ env, pool: database.pool, jobsDashboard: createExpressMiddleware(jobs.agenda) });
-    const app = buildApp({
-      env,
-      logger,
-      backOffice: backOffice.routers,
-      isReady: async () => ready && (await database.sequelize.query('SELECT 1').then(() => true)),
-    });
-    server = http.createServer(app);
-    await new Promise<void>((resolve, reject) => {
-      server!.once('error', reject);
-      server!.listen(env.PORT, env.HOST, resolve);
-    });
-    const { port } = server.address() as { port: number };
-    baseUrl = `http://127.0.0.1:${port}`;
-    logger.info({ url: baseUrl, api: `${baseUrl}/api/docs`, admin: `${baseUrl}/admin`, jobs: `${baseUrl}/admin/jobs` }, 'metax listening');
+  let jobs: Jobs;
+  try {
+    jobs = await createJobs({ pool: database.pool, env, logger });
+  } catch (error) {
+    await connection.close();
+    throw error;
   }
+  const mailer = setupNotifications({ env, logger, agenda: jobs.agenda });
+  const isReady = async () => ready && (await database.sequelize.query('SELECT 1').then(() => true));
+  // A worker keeps a tiny HTTP server for /healthz and /readyz only.
+  let handler: http.RequestListener = healthOnly(isReady);
+  if (env.APP_ROLE !== 'worker') {
+    // Loaded only where used: a worker never pays for AdminJS and agendash at start-up.
+    const [{ buildBackOffice }, { createExpressMiddleware }] = await Promise.all([import('../admin/admin.js'), import('agendash')]);
+    const backOffice = buildBackOffice({ env, pool: database.pool, jobsDashboard: createExpressMiddleware(jobs.agenda) });
+    handler = buildApp({ env, logger, backOffice: backOffice.routers, isReady });
+  }
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(env.PORT, env.HOST, resolve);
+  });
+  const { port } = server.address() as { port: number };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  if (env.APP_ROLE === 'worker') {
+    logger.info({ url: baseUrl, role: env.APP_ROLE, worker: jobs.worker }, 'metax worker listening (health only)');
+  } else {
+    logger.info({ url: baseUrl, role: env.APP_ROLE, api: `${baseUrl}/api/docs`, admin: `${baseUrl}/admin`, jobs: `${baseUrl}/admin/jobs` }, 'metax listening');
+  }
+  // APP_ROLE=web schedules jobs (e.g. send-email after a commit) but never runs them.
   if (env.APP_ROLE !== 'web') await jobs.start();
   ready = true;
 
@@ -82,13 +92,12 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
     close() {
       closing ??= (async () => {
         ready = false;
-        if (server) {
-          const closed = new Promise((resolve) => server!.close(resolve));
-          server.closeIdleConnections();
-          setTimeout(() => server!.closeAllConnections(), 2_000).unref();
-          await closed;
-        }
+        const closed = new Promise((resolve) => server.close(resolve));
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 2_000).unref();
+        await closed;
         await jobs.stop(env.SHUTDOWN_TIMEOUT_MS).catch((err) => logger.warn({ err }, 'job drain failed'));
+        mailer.close();
         await connection.close();
         logger.info('metax stopped');
       })();

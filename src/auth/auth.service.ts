@@ -4,6 +4,7 @@ import { db, inTransaction } from '../db/database.js';
 import { getConfigValue } from '../config/config.service.js';
 import { AppError, badRequest, conflict, unauthorized } from '../http/errors.js';
 import { linkToSponsor } from '../referrals/referrals.service.js';
+import { notifyWelcome } from '../notify/notifications.js';
 import { openWallets } from '../wallets/wallets.service.js';
 import { User } from '../users/user.model.js';
 import { UserSettings } from '../users/user-settings.model.js';
@@ -39,8 +40,8 @@ async function assertFree(username: string, email: string): Promise<void> {
 }
 
 /**
- * Registration in one transaction: the user, settings, nine zero wallets and the closure rows to
- * five uplines.
+ * Registration in one transaction: the user, settings, nine zero wallets, the closure rows to
+ * five uplines and the welcome mail (sent after commit).
  */
 export async function register(input: RegisterInput): Promise<User> {
   const requireSponsor = await getConfigValue('require_sponsor');
@@ -70,6 +71,7 @@ export async function register(input: RegisterInput): Promise<User> {
       await UserSettings.create({ user_id: user.id }, { transaction: tx });
       await openWallets(user.id, tx);
       if (sponsorId) await linkToSponsor(user.id, sponsorId, tx);
+      await notifyWelcome(tx, { userId: user.id });
       return user;
     });
   } catch (error) {

@@ -63,6 +63,9 @@ const schema = z.object({
 
   JOBS_LOCK_LIFETIME_MS: positiveInt.default(10 * 60_000),
   JOBS_PROCESS_EVERY: z.string().default('5 seconds'),
+  JOBS_MAX_ATTEMPTS: positiveInt.max(50).default(5),
+  JOBS_RETRY_DELAY_MS: positiveInt.default(30_000),
+  JOBS_KEEP_COMPLETED_HOURS: positiveInt.min(24).default(48),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
 });
 
@@ -97,6 +100,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   };
   const secretKey = secret('SECRET_KEY');
   const jwtSecret = secret('JWT_SECRET_KEY');
+  // Without a mail server, production would queue member mail that never leaves the machine.
+  if (env.NODE_ENV === 'production' && !env.MAIL_SERVER) {
+    throw new EnvError('Invalid environment:\n  MAIL_SERVER: must be set in production (mail would otherwise only be written to DATA_DIR/outbox)');
+  }
   if (env.NODE_ENV === 'production' && env.ADMIN_PASSWORD === 'admin123') {
     throw new EnvError('Invalid environment:\n  ADMIN_PASSWORD: the spec sample password is not allowed');
   }

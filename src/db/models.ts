@@ -7,6 +7,8 @@ import { AdminConfig } from '../config/admin-config.model.js';
 import { RevokedToken } from '../auth/revoked-token.model.js';
 import { MoneyTransaction } from '../wallets/transaction.model.js';
 import { AuditLog } from '../audit/audit-log.model.js';
+import { EmailOutbox } from '../notify/email-outbox.model.js';
+import { JobRun } from '../jobs/job-run.model.js';
 
 /** Every Sequelize model, registered once on the connection. */
-export const models = [User, UserSettings, Wallet, Referral, AdminConfig, RevokedToken, MoneyTransaction, AuditLog];
+export const models = [User, UserSettings, Wallet, Referral, AdminConfig, RevokedToken, MoneyTransaction, AuditLog, EmailOutbox, JobRun];

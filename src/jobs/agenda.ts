@@ -1,47 +1,76 @@
-import { Agenda } from 'agenda';
-import { PostgresBackend } from '@agendajs/postgres-backend';
+import os from 'node:os';
+import { Agenda, type Job } from 'agenda';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
+import { createBackend } from './backend.js';
 import { JOBS } from './catalogue.js';
+import { finishRun, startRun } from './job-runs.service.js';
+import type { JobSpec } from './job-spec.js';
+import { retryPolicy } from './retry.js';
 
 export interface Jobs {
   agenda: Agenda;
+  /** This process's name in Agenda's locks and in job_runs.worker. */
+  worker: string;
   /** Starts processing (workers) and makes sure every recurring job is scheduled. */
   start(): Promise<void>;
   /** Waits for running jobs up to `timeoutMs`; what is still running is picked up again later. */
   stop(timeoutMs: number): Promise<void>;
 }
 
-export function createJobs(opts: { pool: pg.Pool; env: Env; logger: Logger }): Jobs {
-  const backend = new PostgresBackend({ pool: opts.pool, tableName: 'agenda_jobs' });
+export async function createJobs(opts: { pool: pg.Pool; env: Env; logger: Logger }): Promise<Jobs> {
+  const { env, logger } = opts;
+  const worker = `metax-${os.hostname()}-${process.pid}`;
+  const backend = await createBackend({ pool: opts.pool, mongoUrl: env.MONGODB_URL, logger });
   const agenda = new Agenda({
     backend,
-    name: `metax-${process.pid}`,
-    processEvery: opts.env.JOBS_PROCESS_EVERY,
-    defaultLockLifetime: opts.env.JOBS_LOCK_LIFETIME_MS,
+    name: worker,
+    // Plain digits are milliseconds; anything else is a human interval ('5 seconds').
+    processEvery: /^\d+$/.test(env.JOBS_PROCESS_EVERY) ? Number(env.JOBS_PROCESS_EVERY) : env.JOBS_PROCESS_EVERY,
+    defaultLockLifetime: env.JOBS_LOCK_LIFETIME_MS,
     logging: true,
   });
-  agenda.on('error', (err) => opts.logger.error({ err }, 'agenda error'));
-  // The LISTEN connection errors when Postgres stops first during shutdown; log, don't crash.
-  backend.notificationChannel?.on?.('error', (err: unknown) => opts.logger.warn({ err }, 'agenda notification channel error'));
+  agenda.on('error', (err) => logger.error({ err }, 'agenda error'));
+
+  const policy = retryPolicy(env.JOBS_MAX_ATTEMPTS, env.JOBS_RETRY_DELAY_MS);
+  const inFlight = new Map<string, string>();
+
+  // Every run is recorded in job_runs (start, end, outcome, counts, error) around the job itself.
+  async function runRecorded(spec: JobSpec, job: Job<Record<string, unknown>>): Promise<void> {
+    const jobId = job.attrs._id ? String(job.attrs._id) : null;
+    const log = logger.child({ job: spec.name, jobId });
+    const attempt = policy.attemptOf(job.attrs.failCount ?? 0);
+    const retryDelayMs = policy.delayAfter(attempt);
+    const runId = await startRun({ jobName: spec.name, jobId, attempt, worker });
+    inFlight.set(runId, spec.name);
+    const started = Date.now();
+    try {
+      const summary = (await spec.run(job, { logger: log, env, attempt, lastAttempt: retryDelayMs === null, retryDelayMs })) ?? null;
+      await finishRun(runId, 'success', summary, null);
+      log.info({ summary, attempt, ms: Date.now() - started }, 'job finished');
+      if (summary) job.attrs.data = { ...(job.attrs.data ?? {}), last_summary: summary };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const outcome = retryDelayMs === null ? 'failed' : 'retrying';
+      log.warn({ err: error, attempt, outcome, retryDelayMs }, 'job failed');
+      await finishRun(runId, outcome, null, message).catch((err) => log.error({ err }, 'could not record the failed run'));
+      throw error;
+    } finally {
+      inFlight.delete(runId);
+    }
+  }
 
   for (const spec of JOBS) {
-    agenda.define(
-      spec.name,
-      async (job) => {
-        const log = opts.logger.child({ job: spec.name, jobId: String(job.attrs._id ?? '') });
-        const started = Date.now();
-        const summary = await spec.run(job, { logger: log });
-        log.info({ summary, ms: Date.now() - started }, 'job finished');
-        if (summary) job.attrs.data = { ...(job.attrs.data ?? {}), last_summary: summary };
-      },
-      { concurrency: spec.concurrency ?? 1 },
-    );
+    agenda.define(spec.name, (job: Job<Record<string, unknown>>) => runRecorded(spec, job), {
+      concurrency: spec.concurrency ?? 1,
+      backoff: policy.backoff,
+    });
   }
 
   return {
     agenda,
+    worker,
     async start() {
       await agenda.start();
       for (const spec of JOBS) {
@@ -49,7 +78,15 @@ export function createJobs(opts: { pool: pg.Pool; env: Env; logger: Logger }): J
       }
     },
     async stop(timeoutMs) {
-      await agenda.drain({ timeout: timeoutMs, closeConnection: false });
+      const result = await agenda.drain({ timeout: timeoutMs, closeConnection: false });
+      if (result.timedOut) {
+        // Their Agenda locks stay: once JOBS_LOCK_LIFETIME_MS passes, another worker runs them again.
+        const left = [...inFlight.entries()];
+        logger.warn({ running: left.map(([, name]) => name) }, 'shutdown: jobs still running are left for pickup after their lock expires');
+        await Promise.all(
+          left.map(([runId]) => finishRun(runId, 'abandoned', null, 'worker shut down before the run finished; picked up again after the lock expires').catch(() => undefined)),
+        );
+      }
     },
   };
 }

@@ -1,8 +1,16 @@
 import type { Job } from 'agenda';
 import type { Logger } from 'pino';
+import type { Env } from '../config/env.js';
 
 export interface JobContext {
   logger: Logger;
+  env: Env;
+  /** This run's attempt (1-based) within the retry policy (JOBS_MAX_ATTEMPTS). */
+  attempt: number;
+  /** True when a failure of this run will not be retried: record the failure for good. */
+  lastAttempt: boolean;
+  /** Delay before the retry that follows a failure of this run (null on the last attempt). */
+  retryDelayMs: number | null;
 }
 
 /** A scheduled job, defined in the domain it belongs to and registered in jobs/catalogue.ts. */
@@ -12,6 +20,6 @@ export interface JobSpec<Data = Record<string, unknown>> {
   every?: string;
   timezone?: string;
   concurrency?: number;
-  /** Returns a summary kept on the job record (counts, totals). */
+  /** Returns a summary (counts, totals) kept on the job record and in job_runs. */
   run(job: Job<Data>, ctx: JobContext): Promise<Record<string, unknown> | void>;
 }

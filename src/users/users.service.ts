@@ -1,9 +1,10 @@
 import { Op, QueryTypes, UniqueConstraintError } from 'sequelize';
 import type { z } from 'zod';
-import { db } from '../db/database.js';
+import { db, inTransaction } from '../db/database.js';
 import { conflict, notFound, unauthorized, unprocessable } from '../http/errors.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { generateReferralCode } from '../auth/referral-code.js';
+import { notifyPasswordChanged, notifyStaffPasswordReset } from '../notify/notifications.js';
 import { User, type Role } from './user.model.js';
 import { UserSettings } from './user-settings.model.js';
 import { offsetOf } from '../http/pagination.js';
@@ -83,10 +84,13 @@ export async function changePassword(userId: number, input: z.output<typeof chan
     throw unauthorized('Current password is wrong');
   }
   const password_hash = await hashPassword(input.new_password);
-  await db().query(
-    `UPDATE users SET password_hash = :password_hash, token_version = token_version + 1, updated_at = now() WHERE id = :id`,
-    { replacements: { id: userId, password_hash }, type: QueryTypes.UPDATE },
-  );
+  await inTransaction(async (tx) => {
+    await db().query(
+      `UPDATE users SET password_hash = :password_hash, token_version = token_version + 1, updated_at = now() WHERE id = :id`,
+      { replacements: { id: userId, password_hash }, type: QueryTypes.UPDATE, transaction: tx },
+    );
+    await notifyPasswordChanged(tx, { userId });
+  });
   return findUser(userId);
 }
 
@@ -95,11 +99,14 @@ export async function upsertStaffUser(input: { username: string; email: string; 
   const password_hash = await hashPassword(input.password);
   const existing = await findByLogin(input.username);
   if (existing) {
-    await db().query(
-      `UPDATE users SET password_hash = :password_hash, role = :role, is_active = true,
-              token_version = token_version + 1, updated_at = now() WHERE id = :id`,
-      { replacements: { id: existing.id, password_hash, role: input.role }, type: QueryTypes.UPDATE },
-    );
+    await inTransaction(async (tx) => {
+      await db().query(
+        `UPDATE users SET password_hash = :password_hash, role = :role, is_active = true,
+                token_version = token_version + 1, updated_at = now() WHERE id = :id`,
+        { replacements: { id: existing.id, password_hash, role: input.role }, type: QueryTypes.UPDATE, transaction: tx },
+      );
+      await notifyStaffPasswordReset(tx, { userId: existing.id });
+    });
     return { user: await findUser(existing.id), created: false };
   }
   const user = await User.create({

@@ -1,0 +1,90 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { actorFrom } from '../audit/actor.js';
+import { defineRoute } from '../http/route.js';
+import { EMAIL_CATEGORIES, EMAIL_STATUSES, EmailOutbox } from './email-outbox.model.js';
+import { retryEmail } from './outbox.service.js';
+
+const emailsQuery = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  per_page: z.coerce.number().int().min(1).max(100).default(20),
+  status: z.enum(EMAIL_STATUSES).optional(),
+  category: z.enum(EMAIL_CATEGORIES).optional(),
+  user_id: z.coerce.number().int().positive().optional(),
+});
+
+const email = z.object({
+  id: z.number(),
+  user_id: z.number().nullable(),
+  to_address: z.string(),
+  template: z.string(),
+  subject: z.string(),
+  category: z.enum(EMAIL_CATEGORIES),
+  status: z.enum(EMAIL_STATUSES),
+  attempts: z.number(),
+  last_error: z.string().nullable(),
+  created_at: z.string(),
+  sent_at: z.string().nullable(),
+  next_attempt_at: z.string().nullable(),
+});
+
+function toEmail(row: EmailOutbox): z.infer<typeof email> {
+  return {
+    id: Number(row.id),
+    user_id: row.user_id,
+    to_address: row.to_address,
+    template: row.template,
+    subject: row.subject,
+    category: row.category,
+    status: row.status,
+    attempts: row.attempts,
+    last_error: row.last_error,
+    created_at: row.created_at.toISOString(),
+    sent_at: row.sent_at ? row.sent_at.toISOString() : null,
+    next_attempt_at: row.next_attempt_at ? row.next_attempt_at.toISOString() : null,
+  };
+}
+
+/** Ops view of the outbox: what was sent, skipped or failed, and a re-queue for failures. */
+export function emailRoutes(router: Router): void {
+  defineRoute(
+    router,
+    {
+      method: 'get',
+      path: '/admin/emails',
+      summary: 'Outgoing emails, newest first (filters: status, category, user_id)',
+      tags: ['admin', 'emails'],
+      access: 'staff.read',
+      query: emailsQuery,
+      response: z.object({ items: z.array(email), page: z.number(), per_page: z.number(), total: z.number() }),
+    },
+    async ({ query }) => {
+      const where: Record<string, unknown> = {};
+      if (query.status) where.status = query.status;
+      if (query.category) where.category = query.category;
+      if (query.user_id) where.user_id = query.user_id;
+      const { rows, count } = await EmailOutbox.findAndCountAll({
+        where,
+        order: [['id', 'DESC']],
+        limit: query.per_page,
+        offset: (query.page - 1) * query.per_page,
+      });
+      return { items: rows.map(toEmail), page: query.page, per_page: query.per_page, total: count };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'post',
+      path: '/admin/emails/:id/retry',
+      summary: 'Re-queue a failed email for a fresh round of delivery attempts',
+      tags: ['admin', 'emails'],
+      access: 'finance.write',
+      status: 200,
+      params: z.object({ id: z.coerce.number().int().positive() }),
+      response: z.object({ email }),
+    },
+    async ({ params, req }) => ({ email: toEmail(await retryEmail(String(params.id), actorFrom(req))) }),
+  );
+}
