@@ -1,5 +1,6 @@
 import { cleanupJob } from './cleanup.job.js';
 import { sendEmailJob } from '../notify/send-email.job.js';
+import { ledgerVerifyJob } from '../wallets/ledger-verify.job.js';
 import type { JobSpec } from './job-spec.js';
 
 /**
@@ -8,4 +9,4 @@ import type { JobSpec } from './job-spec.js';
  * own domains and are added here by their work).
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const JOBS: JobSpec<any>[] = [cleanupJob, sendEmailJob];
+export const JOBS: JobSpec<any>[] = [cleanupJob, sendEmailJob, ledgerVerifyJob];

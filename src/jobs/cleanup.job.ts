@@ -18,23 +18,6 @@ async function tableExists(name: string): Promise<boolean> {
 }
 
 /**
- * Idempotency keys (table owned by the ledger work, hence the guards): expired ones, or, without
- * an expires_at column, those past twice the 24 h API.md promises.
- */
-async function expiredIdempotencyKeys(): Promise<number> {
-  if (!(await tableExists('idempotency_keys'))) return 0;
-  const columns = await db().query<{ column_name: string }>(
-    `SELECT column_name FROM information_schema.columns
-      WHERE table_schema = current_schema() AND table_name = 'idempotency_keys' AND column_name IN ('expires_at', 'created_at')`,
-    { type: QueryTypes.SELECT },
-  );
-  const names = columns.map((c) => c.column_name);
-  if (names.includes('expires_at')) return deleted(`DELETE FROM idempotency_keys WHERE expires_at < now()`);
-  if (names.includes('created_at')) return deleted(`DELETE FROM idempotency_keys WHERE created_at < now() - interval '48 hours'`);
-  return 0;
-}
-
-/**
  * Drops rows that can no longer matter: revoked tokens past expiry, expired back-office sessions,
  * expired idempotency keys, finished one-off Agenda jobs and their logs once ops have had
  * JOBS_KEEP_COMPLETED_HOURS (≥ 24 h) to see them in agendash, and job_runs after 90 days.
@@ -47,7 +30,7 @@ export const cleanupJob: JobSpec = {
     const summary: Record<string, number> = {
       revoked_tokens: await deleted(`DELETE FROM revoked_tokens WHERE expires_at < now()`),
       sessions: await deleted(`DELETE FROM session WHERE expire < now()`),
-      idempotency_keys: await expiredIdempotencyKeys(),
+      idempotency_keys: await deleted(`DELETE FROM idempotency_keys WHERE expires_at < now()`),
       abandoned_runs: await abandonStaleRuns(),
       job_runs: await deleted(`DELETE FROM job_runs WHERE started_at < now() - interval '90 days'`),
     };

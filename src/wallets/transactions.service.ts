@@ -7,6 +7,14 @@ import { offsetOf, type Page } from '../http/pagination.js';
 import { Decimal, formatMoney } from '../money/money.js';
 import type { Actor } from '../audit/actor.js';
 import { audit } from '../audit/audit.service.js';
+import {
+  notifyDepositApproved,
+  notifyDepositReceived,
+  notifyDepositRejected,
+  notifyWithdrawalApproved,
+  notifyWithdrawalRejected,
+  notifyWithdrawalRequested,
+} from '../notify/notifications.js';
 import { post } from './ledger.service.js';
 import { MoneyTransaction } from './transaction.model.js';
 import type { WalletType } from './wallet-types.js';
@@ -47,18 +55,27 @@ export async function requestDeposit(userId: number, input: z.output<typeof depo
   if (input.amount.lt(config.min_deposit)) {
     throw unprocessable('below_minimum', `The minimum deposit is ${config.min_deposit}`, [{ field: 'amount', message: `must be at least ${config.min_deposit}` }]);
   }
-  return MoneyTransaction.create({
-    user_id: userId,
-    transaction_type: 'deposit',
-    wallet_type: input.wallet_type,
-    amount: input.amount.toFixed(8),
-    fee: '0',
-    net_amount: input.amount.toFixed(8),
-    status: 'pending',
-    reference: input.reference ?? null,
-    description: `Deposit to ${input.wallet_type}`,
+  return inTransaction(async (tx) => {
+    const row = await MoneyTransaction.create(
+      {
+        user_id: userId,
+        transaction_type: 'deposit',
+        wallet_type: input.wallet_type,
+        amount: input.amount.toFixed(8),
+        fee: '0',
+        net_amount: input.amount.toFixed(8),
+        status: 'pending',
+        reference: input.reference ?? null,
+        description: `Deposit to ${input.wallet_type}`,
+      },
+      { transaction: tx },
+    );
+    await notifyDepositReceived(tx, notice(row));
+    return row;
   });
 }
+
+const notice = (row: MoneyTransaction) => ({ userId: row.user_id, amount: formatMoney(row.amount), transactionId: row.id });
 
 /** The fee rounds up to 8 places: the platform never under-charges by a rounding remainder. */
 export function withdrawalFee(amount: Decimal, fee: string, mode: 'percent' | 'flat'): Decimal {
@@ -99,6 +116,7 @@ export async function requestWithdrawal(userId: number, input: z.output<typeof w
         { userId, wallet: input.wallet_type, locked: true, credit: input.amount },
       ],
     });
+    await notifyWithdrawalRequested(tx, { ...notice(row), fee: formatMoney(row.fee), netAmount: formatMoney(row.net_amount), walletAddress: input.wallet_address });
     return row;
   });
 }
@@ -208,6 +226,8 @@ export async function approve(actor: Actor, id: number, input: { admin_notes?: s
       { status: 'completed', processed_at: new Date(), processed_by: actor.id, admin_notes: input.admin_notes ?? null, tx_hash: input.tx_hash ?? null },
       { transaction: tx },
     );
+    if (row.transaction_type === 'deposit') await notifyDepositApproved(tx, notice(updated));
+    else await notifyWithdrawalApproved(tx, { ...notice(updated), txHash: updated.tx_hash });
     await audit(actor, { action: 'transaction.approve', target: { type: 'transaction', id }, before, after: toView(updated, { staff: true }), reason: input.admin_notes }, tx);
     return updated;
   });
@@ -220,6 +240,8 @@ export async function reject(actor: Actor, id: number, input: { reason: string }
     const before = toView(row, { staff: true });
     if (row.transaction_type === 'withdrawal') await unlock(tx, row, actor);
     const updated = await row.update({ status: 'rejected', processed_at: new Date(), processed_by: actor.id, reason: input.reason }, { transaction: tx });
+    if (row.transaction_type === 'deposit') await notifyDepositRejected(tx, { ...notice(updated), reason: input.reason });
+    else await notifyWithdrawalRejected(tx, { ...notice(updated), reason: input.reason });
     await audit(actor, { action: 'transaction.reject', target: { type: 'transaction', id }, before, after: toView(updated, { staff: true }), reason: input.reason }, tx);
     return updated;
   });
