@@ -53,6 +53,11 @@ export function migrator(sequelize: Sequelize, logger: Logger) {
   });
 }
 
+/** Applies pending migrations only (`npm run db:migrate`), under the same lock as start-up. */
+export async function migrateOnly(url: string, sequelize: Sequelize, logger: Logger) {
+  return withMigrationLock(url, () => migrator(sequelize, logger).up());
+}
+
 export interface SeedContext {
   sequelize: Sequelize;
   env: Env;
