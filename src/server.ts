@@ -59,8 +59,10 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
   const jobs = createJobs({ pool: database.pool, env, logger });
   let server: http.Server | undefined;
   let baseUrl: string | undefined;
+  let backOfficeReady: Promise<void> | undefined;
   if (env.APP_ROLE !== 'worker') {
     const backOffice = buildBackOffice({ env, pool: database.pool, jobsDashboard: createExpressMiddleware(jobs.agenda) });
+    backOfficeReady = backOffice.ready;
     const app = buildApp({
       env,
       logger,
@@ -76,6 +78,7 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
     baseUrl = `http://127.0.0.1:${port}`;
     logger.info({ url: baseUrl, api: `${baseUrl}/api/docs`, admin: `${baseUrl}/admin`, jobs: `${baseUrl}/admin/jobs` }, 'metax listening');
   }
+  if (backOfficeReady) await backOfficeReady;
   if (env.APP_ROLE !== 'web') await jobs.start();
   ready = true;
 
