@@ -48,6 +48,8 @@ function parseCli(argv: string[]) {
     throw new UsageError((error as Error).message);
   }
   if (values.help) throw new UsageError('');
+  const missing = (['username', 'email', 'role'] as const).filter((name) => values[name] === undefined);
+  if (missing.length) throw new UsageError(missing.map((name) => `--${name}: is required`).join('\n'));
   const parsed = argsSchema.safeParse(values);
   if (!parsed.success) {
     throw new UsageError(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
