@@ -164,14 +164,15 @@ describe('the server process', () => {
     expect(postmasterPid()).toBeUndefined();
   }, 90_000);
 
-  it('refuses to start in production without secrets, naming the variable', async () => {
+  // These two never reach the database: run them side by side.
+  it.concurrent('refuses to start in production without secrets, naming the variable', async () => {
     const child = await spawnServer({ NODE_ENV: 'production' });
     expect(await child.exited).toBe(1);
     expect(child.output()).toMatch(/SECRET_KEY: must be set/);
     expect(child.output()).not.toMatch(/at .*\.ts:\d+/);
   }, 30_000);
 
-  it('stops on a bad value with a message naming the variable', async () => {
+  it.concurrent('stops on a bad value with a message naming the variable', async () => {
     const child = await spawnServer({ PORT: 'abc', MAIL_USE_TLS: 'maybe' });
     expect(await child.exited).toBe(1);
     expect(child.output()).toMatch(/Invalid environment/);
