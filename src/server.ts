@@ -56,6 +56,10 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
   configureTokens({ secret: env.JWT_SECRET_KEY, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, expiresInSeconds: env.JWT_EXPIRES_SECONDS });
   installJwtStrategy();
 
+  if (env.MONGODB_URL) {
+    // Not wired yet: @agendajs/mongo-backend is not a dependency. Say so rather than ignore it silently.
+    logger.warn('MONGODB_URL is set, but the MongoDB job backend is not installed: jobs run on PostgreSQL');
+  }
   const jobs = createJobs({ pool: database.pool, env, logger });
   let server: http.Server | undefined;
   let baseUrl: string | undefined;
