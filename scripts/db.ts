@@ -10,14 +10,15 @@ import { EnvError, loadEnv } from '../src/config/env.js';
 import { openDatabase } from '../src/db/database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.js';
 import { migrateAndSeed, migrateOnly } from '../src/db/migrate.js';
-import { createLogger } from '../src/server.js';
+// Not server.ts's createLogger: importing server.ts would load AdminJS and agendash for nothing.
+import pino from 'pino';
 
 const commands = ['migrate', 'seed'] as const;
 type Command = (typeof commands)[number];
 
 async function main(command: Command): Promise<void> {
   const env = loadEnv();
-  const logger = createLogger(env);
+  const logger = pino({ level: env.LOG_LEVEL });
   let embedded: EmbeddedDatabase | undefined;
   let url = env.DATABASE_URL;
   if (!url) {
