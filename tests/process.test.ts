@@ -133,6 +133,11 @@ describe('the server process', () => {
     expect(fs.existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
     expect((await api(first, 'POST', '/api/auth/register', member)).status).toBe(201);
     const token = (await api(first, 'POST', '/api/auth/login', { username: member.username, password: member.password })).body.access_token;
+    // A second server on the same DATA_DIR must not take the running cluster away from the first.
+    const intruder = await spawnServer();
+    expect(await intruder.exited).toBe(1);
+    expect(intruder.output()).toMatch(new RegExp(`in use by process ${first.proc.pid}`));
+    expect((await api(first, 'GET', '/api/user/profile', undefined, token)).status).toBe(200);
     const stopped = await stop(first);
     expect(stopped.code, first.output()).toBe(0);
     expect(stopped.ms).toBeLessThan(5_000);
