@@ -55,6 +55,12 @@ describe.skipIf(!haveChromium && !process.env.CI)('back-office in a browser', ()
     await expect.poll(() => table.innerText(), { timeout: 10_000 }).toContain(member.user.username);
     const text = await page.locator('body').innerText();
     expect(text).not.toMatch(/argon2|password_hash/i);
+    // Hidden in the UI is not enough: AdminJS's JSON API must not carry the hashes either.
+    for (const action of ['resources/users/actions/list', `resources/users/records/${member.user.id}/show`, 'resources/users/actions/search']) {
+      const json = await page.request.get(`${t.url}/admin/api/${action}`);
+      expect(json.status(), action).toBe(200);
+      expect(await json.text(), action).not.toMatch(/password_hash|token_version|argon2/);
+    }
     await page.screenshot({ path: '/tmp/metax-backoffice-users.png', fullPage: true });
     await page.context().close();
   });
