@@ -39,6 +39,8 @@ export function buildBackOffice(opts: { env: Env; pool: pg.Pool; jobsDashboard: 
   // @adminjs/express calls initialize() without awaiting it: run it once here, share the promise.
   const ready = admin.initialize();
   admin.initialize = () => ready;
+  // Awaited later (readiness); until then a failure must not surface as an unhandled rejection.
+  ready.catch(() => undefined);
   const options = sessionOptions(opts.env, opts.pool);
   const router = AdminJSExpress.buildAuthenticatedRouter(
     admin,
