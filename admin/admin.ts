@@ -1,4 +1,5 @@
-import path from 'node:path';
+// Must come before adminjs: it fixes where AdminJS writes its bundle (read once at import).
+import './tmp-dir.js';
 import AdminJS from 'adminjs';
 import AdminJSExpress from '@adminjs/express';
 import { Database, Resource } from '@adminjs/sequelize';
@@ -23,6 +24,8 @@ export const ADMIN_ROOT = '/admin';
 export interface BackOffice {
   admin: AdminJS;
   routers: { path: string; router: RequestHandler }[];
+  /** Settles once AdminJS has bundled its front end (production) — part of readiness. */
+  ready: Promise<void>;
 }
 
 /**
@@ -30,8 +33,6 @@ export interface BackOffice {
  * session (admin role only).
  */
 export function buildBackOffice(opts: { env: Env; pool: pg.Pool; jobsDashboard: RequestHandler }): BackOffice {
-  // AdminJS writes its bundle under ADMIN_JS_TMP_DIR; a non-dot folder survives Express 5's dotfile rule.
-  process.env.ADMIN_JS_TMP_DIR ??= path.join(opts.env.DATA_DIR, 'adminjs');
   const admin = new AdminJS({
     rootPath: ADMIN_ROOT,
     loginPath: `${ADMIN_ROOT}/login`,
@@ -49,6 +50,11 @@ export function buildBackOffice(opts: { env: Env; pool: pg.Pool; jobsDashboard: 
       },
     },
   });
+  // @adminjs/express calls initialize() without awaiting it: run it once here, share the promise.
+  const ready = admin.initialize();
+  admin.initialize = () => ready;
+  // Awaited later (readiness); until then a failure must not surface as an unhandled rejection.
+  ready.catch(() => undefined);
   const options = sessionOptions(opts.env, opts.pool);
   const router = AdminJSExpress.buildAuthenticatedRouter(
     admin,
@@ -73,6 +79,7 @@ export function buildBackOffice(opts: { env: Env; pool: pg.Pool; jobsDashboard: 
 
   return {
     admin,
+    ready,
     routers: [
       { path: `${ADMIN_ROOT}/jobs`, router: jobs },
       { path: ADMIN_ROOT, router },

@@ -83,6 +83,11 @@ export function buildApp(parts: AppParts): Express {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      // One short line per request: headers (cookies, tokens, helmet's list) are noise and risk.
+      serializers: {
+        req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode?: number }) => ({ status: res.statusCode }),
+      },
     }),
   );
 

@@ -60,10 +60,12 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
   const isReady = async () => ready && (await database.sequelize.query('SELECT 1').then(() => true));
   // A worker keeps a tiny HTTP server for /healthz and /readyz only.
   let handler: http.RequestListener = healthOnly(isReady);
+  let backOfficeReady: Promise<void> | undefined;
   if (env.APP_ROLE !== 'worker') {
     // Loaded only where used: a worker never pays for AdminJS and agendash at start-up.
     const [{ buildBackOffice }, { createExpressMiddleware }] = await Promise.all([import('../admin/admin.js'), import('agendash')]);
     const backOffice = buildBackOffice({ env, pool: database.pool, jobsDashboard: createExpressMiddleware(jobs.agenda) });
+    backOfficeReady = backOffice.ready;
     handler = buildApp({ env, logger, backOffice: backOffice.routers, isReady });
   }
   const server = http.createServer(handler);
@@ -78,6 +80,7 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
   } else {
     logger.info({ url: baseUrl, role: env.APP_ROLE, api: `${baseUrl}/api/docs`, admin: `${baseUrl}/admin`, jobs: `${baseUrl}/admin/jobs` }, 'metax listening');
   }
+  if (backOfficeReady) await backOfficeReady;
   // APP_ROLE=web schedules jobs (e.g. send-email after a commit) but never runs them.
   if (env.APP_ROLE !== 'web') await jobs.start();
   ready = true;

@@ -1,6 +1,21 @@
-import type { ResourceWithOptions } from 'adminjs';
+import type { ActionResponse, RecordJSON, ResourceWithOptions } from 'adminjs';
 import { User } from '../../src/users/user.model.js';
 import { canAction, readOnlyActions } from '../access.js';
+
+/** Columns that never leave the server, not even in AdminJS's JSON API (isVisible only hides them in the UI). */
+const SECRET_COLUMNS = ['password_hash', 'token_version'];
+
+function stripSecrets(record: RecordJSON | undefined): void {
+  if (!record?.params) return;
+  for (const column of SECRET_COLUMNS) delete record.params[column];
+}
+
+/** An `after` hook removing secret columns from every record an action answers with. */
+export const withoutSecrets = async (response: ActionResponse): Promise<ActionResponse> => {
+  stripSecrets(response.record as RecordJSON | undefined);
+  for (const record of (response.records as RecordJSON[] | undefined) ?? []) stripSecrets(record);
+  return response;
+};
 
 /** Members and staff, read-only here: no password hashes, no balances, no raw edits. */
 export const usersResource: ResourceWithOptions = {
@@ -20,9 +35,9 @@ export const usersResource: ResourceWithOptions = {
     sort: { sortBy: 'id', direction: 'desc' },
     actions: {
       ...readOnlyActions,
-      list: { isAccessible: canAction('staff.read') },
-      show: { isAccessible: canAction('staff.read') },
-      search: { isAccessible: canAction('staff.read') },
+      list: { isAccessible: canAction('staff.read'), after: withoutSecrets },
+      show: { isAccessible: canAction('staff.read'), after: withoutSecrets },
+      search: { isAccessible: canAction('staff.read'), after: withoutSecrets },
     },
   },
 };

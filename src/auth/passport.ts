@@ -19,6 +19,7 @@ export interface AuthUser {
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging needs the interface form
     interface User extends AuthUser {}
   }
 }

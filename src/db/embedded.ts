@@ -36,6 +36,7 @@ export async function startEmbeddedPostgres(opts: {
   const dir = path.resolve(opts.dir);
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   await stopStalePostmaster(dir, opts.logger);
+  const ownerFile = `${dir}.owner`;
   const port = opts.port || (await freePort());
   const server = new EmbeddedPostgres({
     databaseDir: dir,
@@ -58,10 +59,18 @@ export async function startEmbeddedPostgres(opts: {
   } catch (error) {
     throw new Error(`embedded PostgreSQL failed to start in ${dir} (port ${port})`, { cause: error });
   }
+  // Which node process runs this cluster: a later start must not stop a postmaster still in use.
+  fs.writeFileSync(ownerFile, String(process.pid));
   const base = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}`;
   await createDatabaseIfMissing(`${base}/postgres`, opts.database);
   opts.logger.info({ port, dir }, 'embedded PostgreSQL started');
-  return { url: `${base}/${opts.database}`, stop: () => server.stop() };
+  return {
+    url: `${base}/${opts.database}`,
+    async stop() {
+      await server.stop();
+      fs.rmSync(ownerFile, { force: true });
+    },
+  };
 }
 
 export async function createDatabaseIfMissing(adminUrl: string, database: string, template?: string): Promise<void> {
@@ -90,6 +99,12 @@ async function stopStalePostmaster(dir: string, logger: Logger): Promise<void> {
     logger.warn({ pidFile }, 'removing stale postmaster.pid');
     fs.rmSync(pidFile, { force: true });
     return;
+  }
+  const owner = Number(fs.existsSync(`${dir}.owner`) ? fs.readFileSync(`${dir}.owner`, 'utf8') : NaN);
+  if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+    throw new Error(
+      `the embedded PostgreSQL in ${dir} is in use by process ${owner}; stop that server first, or point DATABASE_URL at a PostgreSQL`,
+    );
   }
   logger.warn({ pid }, 'stopping a postmaster left running by an earlier crash');
   process.kill(pid, 'SIGINT');

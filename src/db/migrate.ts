@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { Umzug, SequelizeStorage } from 'umzug';
+import { Umzug, SequelizeStorage, type UmzugStorage } from 'umzug';
 import type { Sequelize } from 'sequelize-typescript';
 import type { QueryInterface } from 'sequelize';
 import type { Logger } from 'pino';
@@ -36,6 +36,25 @@ async function withMigrationLock<T>(url: string, work: () => Promise<T>): Promis
   }
 }
 
+/**
+ * Records applied migrations the way sequelize-cli does (`<name>.js` in SequelizeMeta), so the
+ * server, `npm run db:migrate` and sequelize-cli (see .sequelizerc) agree on what has run. Rows
+ * written without the extension by earlier builds still count.
+ */
+class CliCompatibleStorage implements UmzugStorage {
+  constructor(private readonly inner: SequelizeStorage) {}
+  async executed(): Promise<string[]> {
+    return (await this.inner.executed()).map((name) => name.replace(/\.(c|m)?(js|ts)$/, ''));
+  }
+  async logMigration({ name }: { name: string }): Promise<void> {
+    await this.inner.logMigration({ name: `${name}.js` });
+  }
+  async unlogMigration({ name }: { name: string }): Promise<void> {
+    await this.inner.unlogMigration({ name: `${name}.js` });
+    await this.inner.unlogMigration({ name });
+  }
+}
+
 export function migrator(sequelize: Sequelize, logger: Logger) {
   return new Umzug({
     migrations: scriptsIn('migrations').map((file) => ({
@@ -48,9 +67,14 @@ export function migrator(sequelize: Sequelize, logger: Logger) {
       },
     })),
     context: sequelize.getQueryInterface(),
-    storage: new SequelizeStorage({ sequelize, tableName: 'SequelizeMeta' }),
+    storage: new CliCompatibleStorage(new SequelizeStorage({ sequelize, tableName: 'SequelizeMeta' })),
     logger: { info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m), debug: (m) => logger.debug(m) },
   });
+}
+
+/** Applies pending migrations only (`npm run db:migrate`), under the same lock as start-up. */
+export async function migrateOnly(url: string, sequelize: Sequelize, logger: Logger) {
+  return withMigrationLock(url, () => migrator(sequelize, logger).up());
 }
 
 export interface SeedContext {

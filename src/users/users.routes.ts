@@ -52,6 +52,19 @@ export function userRoutes(router: Router): void {
   defineRoute(
     router,
     {
+      method: 'get',
+      path: '/admin/me',
+      summary: 'The signed-in staff user (any staff role)',
+      tags: ['admin'],
+      access: 'staff.read',
+      response: profile,
+    },
+    async ({ user }) => ({ user_info: toUserInfo(await findUser(user.id)) }),
+  );
+
+  defineRoute(
+    router,
+    {
       method: 'post',
       path: '/user/password',
       summary: 'Change password; every earlier token stops working, a fresh one is returned',
