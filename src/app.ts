@@ -10,6 +10,8 @@ import type { Env } from './config/env.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { userRoutes } from './users/users.routes.js';
 import { walletRoutes } from './wallets/wallets.routes.js';
+import { marketRoutes } from './market/market.routes.js';
+import { cryptoRoutes } from './feed/crypto.routes.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { openApiDocument } from './http/openapi.js';
 import { rateLimits } from './http/rate-limits.js';
@@ -30,6 +32,8 @@ function apiRouter(env: Env): express.Router {
   authRoutes(router, limits);
   userRoutes(router);
   walletRoutes(router);
+  marketRoutes(router);
+  cryptoRoutes(router);
   router.get('/openapi.json', (_req, res) => res.json(openApiDocument()));
   router.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/api/openapi.json' } }));
   router.use(notFoundHandler);

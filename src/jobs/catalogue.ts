@@ -1,6 +1,7 @@
 import { cleanupJob } from './cleanup.job.js';
+import { cryptoFeedJob } from '../feed/crypto-feed.job.js';
 import type { JobSpec } from './job-spec.js';
 
 /** Every scheduled job, registered in one place. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const JOBS: JobSpec<any>[] = [cleanupJob];
+export const JOBS: JobSpec<any>[] = [cleanupJob, cryptoFeedJob];
