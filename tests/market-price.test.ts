@@ -180,3 +180,15 @@ describe('PUT /api/admin/mxc-price', () => {
     expect(counts[0].n).toBe(adminRows[0].n);
   });
 });
+
+describe('API document', () => {
+  it('documents the market endpoints, including which price fields are derived', async () => {
+    const res = await t.request('GET', '/api/openapi.json');
+    expect(res.status).toBe(200);
+    for (const path of ['/api/dashboard/mxc-price', '/api/dashboard/mxc-chart', '/api/admin/mxc-price', '/api/admin/mxc-chart', '/api/admin/mxc-chart/generate', '/api/crypto/prices']) {
+      expect(res.body.paths[path], path).toBeDefined();
+    }
+    expect(res.body.paths['/api/admin/mxc-price'].put.description).toMatch(/Derived when left out: `change_amount`/);
+    expect(res.body.paths['/api/admin/mxc-chart'].post.description).toMatch(/409 `duplicate_timestamp`/);
+  });
+});
