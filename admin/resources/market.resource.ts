@@ -53,12 +53,12 @@ function refused(context: ActionContext, payload: Record<string, unknown> | unde
  * A New-form handler: parse with the REST schema, run the service, go back to the list.
  * Expected failures (AppError: 409, 422) come back as a notice; anything else is a real error.
  */
-function formAction<S extends z.ZodType>(opts: {
+function formAction<S extends z.ZodType, R>(opts: {
   schema: S;
   fields: readonly string[];
   numeric?: readonly string[];
-  run: (actor: Actor, input: z.output<S>) => Promise<unknown>;
-  done: (result: any) => string;
+  run: (actor: Actor, input: z.output<S>) => Promise<R>;
+  done: (result: R) => string;
   listOf: string;
 }) {
   return async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
@@ -114,7 +114,7 @@ export const mxcPriceResource: ResourceWithOptions = {
           fields: PRICE_FIELDS,
           numeric: ['holders', 'transactions_24h'],
           run: updateMxcPrice,
-          done: (r: { price: string }) => `MXC price set to ${r.price}`,
+          done: (r) => `MXC price set to ${r.price}`,
           listOf: 'MXCPrice',
         }),
       },
@@ -145,7 +145,7 @@ export const mxcChartResource: ResourceWithOptions = {
           schema: addChartPointBody,
           fields: ['timestamp', 'price', 'volume', 'reason'],
           run: addChartPoint,
-          done: (p: { timestamp: string; price: string }) => `Chart point added at ${p.timestamp} (${p.price})`,
+          done: (p) => `Chart point added at ${p.timestamp} (${p.price})`,
           listOf: 'MXCChartData',
         }),
       },
@@ -188,7 +188,7 @@ export const mxcChartGenerateResource: ResourceWithOptions = {
           fields: ['timeframe', 'data_points', 'seed', 'reason'],
           numeric: ['data_points', 'seed'],
           run: generateChartPoints,
-          done: (r: { created: number; skipped: number; seed: number }) => `Generated ${r.created} chart points (seed ${r.seed}${r.skipped ? `, ${r.skipped} skipped` : ''})`,
+          done: (r) => `Generated ${r.created} chart points (seed ${r.seed}${r.skipped ? `, ${r.skipped} skipped` : ''})`,
           listOf: 'MXCChartGenerate',
         }),
       },
