@@ -35,6 +35,15 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 describe('back-office market forms', () => {
+  it('renders the forms with their fields and labels', async () => {
+    const page = await t.request('GET', '/admin/resources/MXCChartGenerate/actions/new', { headers: { cookie: adminCookie } });
+    expect(page.status).toBe(200);
+    const html = String(page.body);
+    for (const text of ['Set MXC price', 'Add chart point', 'Generate chart points', '"timeframe"', '"data_points"', '"availableValues"']) {
+      expect(html, text).toContain(text);
+    }
+  });
+
   it('"Set MXC price" runs the same service as the REST route: history row, chart point, audit', async () => {
     const res = await form(adminCookie, 'MXCPrice', { price: '0.00081', holders: '14000', change_24h: '', reason: 'from the back-office' });
     expect(res.status).toBe(200);
