@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, signUp, type TestServer } from './helpers/server.js';
+import { startTestServer, signUp, staffToken, type TestServer } from './helpers/server.js';
 import { marketsBody } from './fixtures/coingecko.js';
 import { refreshCryptoFeed } from '../src/feed/crypto-feed.service.js';
 
@@ -105,8 +105,10 @@ describe('GET /api/crypto/prices', () => {
     expect(hits[2].at - hits[1].at).toBeGreaterThanOrEqual(hits[1].at - hits[0].at);
     const after = await prices();
     expect(after.body).toEqual({ ...before.body, stale: true });
-    const { rows } = await sql('SELECT last_error, last_attempt_at FROM crypto_feed');
-    expect(rows[0].last_error).toBe('CoinGecko answered HTTP 500');
+    const staff = await t.request('GET', '/api/admin/crypto-feed', { token: await staffToken(t, 'support') });
+    expect(staff.body).toMatchObject({ refresh_seconds: 3600, count: 19, fetched_at: before.body.fetched_at, last_error: 'CoinGecko answered HTTP 500', stale: true });
+    expect(Date.parse(staff.body.last_attempt_at)).toBeGreaterThan(Date.parse(before.body.fetched_at));
+    expect((await t.request('GET', '/api/admin/crypto-feed', { token: member })).status).toBe(403);
 
     handler = good;
     expect((await refreshCryptoFeed()).status).toBe('ok');

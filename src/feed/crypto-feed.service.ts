@@ -74,3 +74,24 @@ export async function cryptoPrices(filter: { ids?: string[]; limit: number }) {
   const items = (row?.items ?? []).filter((item) => !wanted || wanted.has(item.id)).slice(0, filter.limit);
   return { items, fetched_at: row?.fetched_at ? new Date(row.fetched_at).toISOString() : null, stale: row?.stale ?? true };
 }
+
+/** For staff: the snapshot's health, including the last error (never shown to members). */
+export async function cryptoFeedStatus() {
+  const { crypto_refresh_seconds: period } = await getConfig(['crypto_refresh_seconds']);
+  const [row] = await db().query<{ count: number; fetched_at: Date | null; last_attempt_at: Date | null; last_error: string | null; last_error_at: Date | null; stale: boolean }>(
+    `SELECT jsonb_array_length(items) AS count, fetched_at, last_attempt_at, last_error, last_error_at,
+            (fetched_at IS NULL OR last_error IS NOT NULL OR fetched_at < now() - make_interval(secs => 3 * :period)) AS stale
+       FROM crypto_feed WHERE id = 1`,
+    { replacements: { period }, type: QueryTypes.SELECT },
+  );
+  const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+  return {
+    refresh_seconds: period,
+    count: row?.count ?? 0,
+    fetched_at: iso(row?.fetched_at),
+    last_attempt_at: iso(row?.last_attempt_at),
+    last_error: row?.last_error ?? null,
+    last_error_at: iso(row?.last_error_at),
+    stale: row?.stale ?? true,
+  };
+}

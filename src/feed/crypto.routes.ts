@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { defineRoute } from '../http/route.js';
 import { cryptoItemView, cryptoPricesQuery } from './coingecko.schemas.js';
-import { cryptoPrices } from './crypto-feed.service.js';
+import { cryptoFeedStatus, cryptoPrices } from './crypto-feed.service.js';
 
 export function cryptoRoutes(router: Router): void {
   defineRoute(
@@ -21,5 +21,26 @@ export function cryptoRoutes(router: Router): void {
       response: z.object({ items: z.array(cryptoItemView), fetched_at: z.string().nullable(), stale: z.boolean() }),
     },
     async ({ query }) => cryptoPrices({ ids: query.ids, limit: query.limit }),
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'get',
+      path: '/admin/crypto-feed',
+      summary: 'Health of the CoinGecko snapshot: last success, last attempt, last error',
+      tags: ['admin', 'market'],
+      access: 'staff.read',
+      response: z.object({
+        refresh_seconds: z.number().int(),
+        count: z.number().int(),
+        fetched_at: z.string().nullable(),
+        last_attempt_at: z.string().nullable(),
+        last_error: z.string().nullable(),
+        last_error_at: z.string().nullable(),
+        stale: z.boolean(),
+      }),
+    },
+    async () => cryptoFeedStatus(),
   );
 }
