@@ -51,6 +51,9 @@ export async function refreshCryptoFeed(opts: { onlyIfDue?: boolean; logger?: Lo
   }
 }
 
+/** The stale rule, in one place: never fetched, last refresh failed, or older than three periods. */
+const STALE = `(fetched_at IS NULL OR last_error IS NOT NULL OR fetched_at < now() - make_interval(secs => 3 * :period))`;
+
 interface SnapshotRow {
   items: CryptoItem[];
   fetched_at: Date | null;
@@ -66,7 +69,7 @@ export async function cryptoPrices(filter: { ids?: string[]; limit: number }) {
   const { crypto_refresh_seconds: period } = await getConfig(['crypto_refresh_seconds']);
   const [row] = await db().query<SnapshotRow>(
     `SELECT items, fetched_at,
-            (fetched_at IS NULL OR last_error IS NOT NULL OR fetched_at < now() - make_interval(secs => 3 * :period)) AS stale
+            ${STALE} AS stale
        FROM crypto_feed WHERE id = 1`,
     { replacements: { period }, type: QueryTypes.SELECT },
   );
@@ -80,7 +83,7 @@ export async function cryptoFeedStatus() {
   const { crypto_refresh_seconds: period } = await getConfig(['crypto_refresh_seconds']);
   const [row] = await db().query<{ count: number; fetched_at: Date | null; last_attempt_at: Date | null; last_error: string | null; last_error_at: Date | null; stale: boolean }>(
     `SELECT jsonb_array_length(items) AS count, fetched_at, last_attempt_at, last_error, last_error_at,
-            (fetched_at IS NULL OR last_error IS NOT NULL OR fetched_at < now() - make_interval(secs => 3 * :period)) AS stale
+            ${STALE} AS stale
        FROM crypto_feed WHERE id = 1`,
     { replacements: { period }, type: QueryTypes.SELECT },
   );
