@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import { z } from 'zod';
 import { defineRoute } from '../http/route.js';
 import { actorFrom } from '../audit/actor.js';
 import {
@@ -16,7 +17,6 @@ import {
 } from './market.schemas.js';
 import { currentMxcPrice, priceHistory, updateMxcPrice } from './mxc-price.service.js';
 import { addChartPoint, generateChartPoints, mxcChart } from './mxc-chart.service.js';
-import { z } from 'zod';
 
 export function marketRoutes(router: Router): void {
   defineRoute(
