@@ -53,14 +53,19 @@ function refused(context: ActionContext, payload: Record<string, unknown> | unde
  * A New-form handler: parse with the REST schema, run the service, go back to the list.
  * Expected failures (AppError: 409, 422) come back as a notice; anything else is a real error.
  */
-function formAction<S extends z.ZodType, R>(opts: {
+interface FormSpec<S extends z.ZodType, R> {
   schema: S;
+  /** Payload keys the schema may see; anything else in the form is ignored. */
   fields: readonly string[];
+  /** Fields the schema wants as numbers. */
   numeric?: readonly string[];
   run: (actor: Actor, input: z.output<S>) => Promise<R>;
   done: (result: R) => string;
+  /** Resource whose list to return to. */
   listOf: string;
-}) {
+}
+
+function formAction<S extends z.ZodType, R>(opts: FormSpec<S, R>) {
   return async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
     if (request.method !== 'post') throw new Error('this form accepts POST only');
     const payload = request.payload as Record<string, unknown> | undefined;
@@ -85,6 +90,11 @@ function formAction<S extends z.ZodType, R>(opts: {
   };
 }
 
+/** An admin-only New form bound to one service function. */
+function adminForm<S extends z.ZodType, R>(opts: FormSpec<S, R>) {
+  return { isAccessible: canAction('admin.write'), isVisible: canAction('admin.write'), handler: formAction(opts) };
+}
+
 const PRICE_FIELDS = ['price', 'change_24h', 'change_amount', 'market_cap', 'volume_24h', 'holders', 'transactions_24h', 'rank', 'chart_volume', 'reason'] as const;
 
 export const mxcPriceResource: ResourceWithOptions = {
@@ -106,18 +116,14 @@ export const mxcPriceResource: ResourceWithOptions = {
     sort: { sortBy: 'created_at', direction: 'desc' },
     actions: {
       ...readActions,
-      new: {
-        isAccessible: canAction('admin.write'),
-        isVisible: canAction('admin.write'),
-        handler: formAction({
-          schema: setPriceBody,
-          fields: PRICE_FIELDS,
-          numeric: ['holders', 'transactions_24h'],
-          run: updateMxcPrice,
-          done: (r) => `MXC price set to ${r.price}`,
-          listOf: 'MXCPrice',
-        }),
-      },
+      new: adminForm({
+        schema: setPriceBody,
+        fields: PRICE_FIELDS,
+        numeric: ['holders', 'transactions_24h'],
+        run: updateMxcPrice,
+        done: (r) => `MXC price set to ${r.price}`,
+        listOf: 'MXCPrice',
+      }),
     },
   },
 };
@@ -138,17 +144,13 @@ export const mxcChartResource: ResourceWithOptions = {
     sort: { sortBy: 'timestamp', direction: 'desc' },
     actions: {
       ...readActions,
-      new: {
-        isAccessible: canAction('admin.write'),
-        isVisible: canAction('admin.write'),
-        handler: formAction({
-          schema: addChartPointBody,
-          fields: ['timestamp', 'price', 'volume', 'reason'],
-          run: addChartPoint,
-          done: (p) => `Chart point added at ${p.timestamp} (${p.price})`,
-          listOf: 'MXCChartData',
-        }),
-      },
+      new: adminForm({
+        schema: addChartPointBody,
+        fields: ['timestamp', 'price', 'volume', 'reason'],
+        run: addChartPoint,
+        done: (p) => `Chart point added at ${p.timestamp} (${p.price})`,
+        listOf: 'MXCChartData',
+      }),
     },
   },
 };
@@ -180,18 +182,14 @@ export const mxcChartGenerateResource: ResourceWithOptions = {
         isAccessible: canAction('staff.read'),
         before: async (request: ActionRequest) => ({ ...request, query: { ...(request.query ?? {}), 'filters.source': 'generated' } }),
       },
-      new: {
-        isAccessible: canAction('admin.write'),
-        isVisible: canAction('admin.write'),
-        handler: formAction({
-          schema: generateChartBody,
-          fields: ['timeframe', 'data_points', 'seed', 'reason'],
-          numeric: ['data_points', 'seed'],
-          run: generateChartPoints,
-          done: (r) => `Generated ${r.created} chart points (seed ${r.seed}${r.skipped ? `, ${r.skipped} skipped` : ''})`,
-          listOf: 'MXCChartGenerate',
-        }),
-      },
+      new: adminForm({
+        schema: generateChartBody,
+        fields: ['timeframe', 'data_points', 'seed', 'reason'],
+        numeric: ['data_points', 'seed'],
+        run: generateChartPoints,
+        done: (r) => `Generated ${r.created} chart points (seed ${r.seed}${r.skipped ? `, ${r.skipped} skipped` : ''})`,
+        listOf: 'MXCChartGenerate',
+      }),
     },
   },
 };

@@ -1,33 +1,15 @@
 import { z } from 'zod';
-import { Decimal, moneyString, nonNegativeAmount, positiveAmount } from '../money/money.js';
+import { moneyString, nonNegativeAmount, positiveAmount, signedAmountOrZero, type Decimal } from '../money/money.js';
 import { CHART_SOURCES } from './mxc-chart.model.js';
 
-const DECIMAL_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)$/;
-
-/** A signed decimal (zero allowed) with at most `scale` places and `intDigits` integer digits. */
-export const signedDecimal = (scale: number, intDigits: number) =>
-  z
-    .union([z.string().max(64), z.number()])
-    .transform((value, ctx) => {
-      const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value.trim();
-      // String(1e-7) is '1e-7': accept exponents from numbers only, where JSON already chose them.
-      const valid = DECIMAL_TEXT.test(text) || (typeof value === 'number' && /^[+-]?\d+(\.\d+)?e[+-]?\d+$/i.test(text));
-      if (!valid) {
-        ctx.addIssue({ code: 'custom', message: 'must be a decimal number' });
-        return z.NEVER;
-      }
-      const amount = new Decimal(text);
-      if (amount.decimalPlaces() > scale) {
-        ctx.addIssue({ code: 'custom', message: `must have at most ${scale} decimal places` });
-        return z.NEVER;
-      }
-      if (amount.abs().gte(new Decimal(10).pow(intDigits))) {
-        ctx.addIssue({ code: 'custom', message: `must have at most ${intDigits} integer digits` });
-        return z.NEVER;
-      }
-      return amount.plus(0);
-    })
-    .meta({ description: `Signed decimal string (or number), at most ${scale} decimals`, example: '2.5' });
+// A percent change: an amount that also fits NUMERIC(10,4).
+const percentChange = () =>
+  signedAmountOrZero().pipe(
+    z
+      .custom<Decimal>()
+      .refine((d) => d.decimalPlaces() <= 4, 'must have at most 4 decimal places')
+      .refine((d) => d.abs().lt(1_000_000), 'must be below 1000000 percent'),
+  );
 
 const count = z.number().int('must be a whole number').min(0, 'must not be negative').max(2_147_483_647);
 export const rankText = z.string().trim().regex(/^#\d{1,9}$/, 'must look like #1247');
@@ -40,8 +22,8 @@ const timeframe = z.enum(TIMEFRAMES, { message: 'must be one of 1h, 4h, 24h, 7d'
 export const setPriceBody = z
   .object({
     price: positiveAmount(),
-    change_24h: signedDecimal(4, 6).optional().meta({ description: 'Percent; derived from the price 24 h ago when left out' }),
-    change_amount: signedDecimal(8, 12).optional().meta({ description: 'Derived from the price 24 h ago when left out' }),
+    change_24h: percentChange().optional().meta({ description: 'Percent; derived from the price 24 h ago when left out' }),
+    change_amount: signedAmountOrZero().optional().meta({ description: 'Derived from the price 24 h ago when left out' }),
     market_cap: nonNegativeAmount().optional(),
     volume_24h: nonNegativeAmount().optional(),
     holders: count.optional(),
