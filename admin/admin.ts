@@ -16,6 +16,7 @@ import { transactionsResource } from './resources/transactions.resource.js';
 import { auditResource } from './resources/audit.resource.js';
 import { emailOutboxLabel, emailOutboxResource } from './resources/email-outbox.resource.js';
 import { jobRunsLabel, jobRunsResource } from './resources/job-runs.resource.js';
+import { marketResources, marketTranslations } from './resources/market.resource.js';
 
 AdminJS.registerAdapter({ Database, Resource });
 
@@ -37,14 +38,14 @@ export function buildBackOffice(opts: { env: Env; pool: pg.Pool; jobsDashboard: 
     rootPath: ADMIN_ROOT,
     loginPath: `${ADMIN_ROOT}/login`,
     logoutPath: `${ADMIN_ROOT}/logout`,
-    resources: [usersResource, transactionsResource, auditResource, emailOutboxResource, jobRunsResource],
+    resources: [usersResource, transactionsResource, auditResource, emailOutboxResource, jobRunsResource, ...marketResources],
     branding: { companyName: 'MetaX back-office', withMadeWithLove: false },
     locale: {
       language: 'en',
       translations: {
         en: {
           labels: { ...emailOutboxLabel, ...jobRunsLabel },
-          resources: { transactions: { actions: { edit: 'Process' } } },
+          resources: { ...marketTranslations.resources, transactions: { actions: { edit: 'Process' } } },
           components: { Login: { welcomeHeader: 'MetaX back-office', welcomeMessage: 'Staff sign-in: use your username or email.' } },
         },
       },

@@ -17,6 +17,8 @@ import { configRoutes } from './config/config.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { jobRunRoutes } from './jobs/job-runs.routes.js';
 import { emailRoutes } from './notify/emails.routes.js';
+import { marketRoutes } from './market/market.routes.js';
+import { cryptoRoutes } from './feed/crypto.routes.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { openApiDocument } from './http/openapi.js';
 import { rateLimits } from './http/rate-limits.js';
@@ -44,6 +46,8 @@ function apiRouter(env: Env): express.Router {
   auditRoutes(router);
   jobRunRoutes(router);
   emailRoutes(router);
+  marketRoutes(router);
+  cryptoRoutes(router);
   router.get('/openapi.json', (_req, res) => res.json(openApiDocument()));
   router.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/api/openapi.json' } }));
   router.use(notFoundHandler);

@@ -10,6 +10,7 @@ import { createJobs, type Jobs } from './jobs/agenda.js';
 import { buildApp } from './app.js';
 import { healthOnly } from './http/health.js';
 import { setupNotifications } from './notify/setup.js';
+import { configureCoinGecko } from './feed/coingecko.client.js';
 
 export interface RunningServer {
   env: Env;
@@ -48,6 +49,7 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
 
   configureTokens({ secret: env.JWT_SECRET_KEY, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, expiresInSeconds: env.JWT_EXPIRES_SECONDS });
   installJwtStrategy();
+  configureCoinGecko({ baseUrl: env.COINGECKO_API_URL, apiKey: env.COINGECKO_API_KEY, timeoutMs: env.COINGECKO_TIMEOUT_MS, retryLimit: env.COINGECKO_RETRY_LIMIT, retryBaseMs: env.COINGECKO_RETRY_BASE_MS, maxRetryAfterMs: env.COINGECKO_MAX_RETRY_AFTER_MS });
 
   let jobs: Jobs;
   try {

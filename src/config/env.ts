@@ -46,6 +46,10 @@ const schema = z.object({
 
   COINGECKO_API_URL: z.url().default('https://api.coingecko.com/api/v3'),
   COINGECKO_API_KEY: optionalText,
+  COINGECKO_TIMEOUT_MS: positiveInt.default(10_000),
+  COINGECKO_RETRY_LIMIT: z.coerce.number().int().min(0).max(5).default(2),
+  COINGECKO_RETRY_BASE_MS: positiveInt.default(1_000),
+  COINGECKO_MAX_RETRY_AFTER_MS: positiveInt.default(30_000),
 
   REFERRAL_BASE_URL: z.url().default('https://metaxcoin.cloud'),
   CORS_ORIGINS: z

@@ -9,6 +9,8 @@ import { MoneyTransaction } from '../wallets/transaction.model.js';
 import { AuditLog } from '../audit/audit-log.model.js';
 import { EmailOutbox } from '../notify/email-outbox.model.js';
 import { JobRun } from '../jobs/job-run.model.js';
+import { MXCPrice } from '../market/mxc-price.model.js';
+import { MXCChartData } from '../market/mxc-chart.model.js';
 
 /** Every Sequelize model, registered once on the connection. */
-export const models = [User, UserSettings, Wallet, Referral, AdminConfig, RevokedToken, MoneyTransaction, AuditLog, EmailOutbox, JobRun];
+export const models = [User, UserSettings, Wallet, Referral, AdminConfig, RevokedToken, MoneyTransaction, AuditLog, EmailOutbox, JobRun, MXCPrice, MXCChartData];

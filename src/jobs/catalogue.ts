@@ -1,6 +1,7 @@
 import { cleanupJob } from './cleanup.job.js';
 import { sendEmailJob } from '../notify/send-email.job.js';
 import { ledgerVerifyJob } from '../wallets/ledger-verify.job.js';
+import { cryptoFeedJob } from '../feed/crypto-feed.job.js';
 import type { JobSpec } from './job-spec.js';
 
 /**
@@ -9,4 +10,4 @@ import type { JobSpec } from './job-spec.js';
  * own domains and are added here by their work).
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const JOBS: JobSpec<any>[] = [cleanupJob, sendEmailJob, ledgerVerifyJob];
+export const JOBS: JobSpec<any>[] = [cleanupJob, sendEmailJob, ledgerVerifyJob, cryptoFeedJob];

@@ -70,5 +70,11 @@ export const signedAmount = () =>
     .transform((v, ctx) => checkMoney(v, ctx, { allowZero: false, signed: true }))
     .meta({ description: 'Signed decimal string (or number), non-zero, at most 8 decimals', example: '-5.00000000' });
 
+/** A signed amount where zero is fine too (differences, such as a price change). */
+export const signedAmountOrZero = () =>
+  moneyLike
+    .transform((v, ctx) => checkMoney(v, ctx, { allowZero: true, signed: true }))
+    .meta({ description: 'Signed decimal string (or number), at most 8 decimals', example: '-0.00001200' });
+
 /** The response form of an amount. */
 export const moneyString = z.string().meta({ description: 'Decimal string with 8 places', example: '12.50000000' });

@@ -14,6 +14,9 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Nod
     JOBS_LOCK_LIFETIME_MS: '20000',
     SHUTDOWN_TIMEOUT_MS: '3000',
     DATA_DIR: process.env.TEST_DATA_DIR ?? '/tmp/metax-test-data',
+    // Tests never reach the real CoinGecko: port 9 (discard) refuses at once; feed tests point at their own stub.
+    COINGECKO_API_URL: 'http://127.0.0.1:9/api/v3',
+    COINGECKO_RETRY_LIMIT: '0',
     ...overrides,
   };
 }
