@@ -147,7 +147,7 @@ describe('restarts', () => {
     await sleep(2000);
 
     const second = await start();
-    await eventually(async () => (await runsOf(second, jobId)).length === 1, 10_000, 'the due job to run');
+    await eventually(async () => (await runsOf(second, jobId)).join() === 'success', 10_000, 'the due job to run');
     expect(await runsOf(second, jobId)).toEqual(['success']);
     await stop();
 
@@ -170,10 +170,8 @@ describe('restarts', () => {
       );
       const job = await server.jobs.agenda.now('send-email', { id: rows[0].id });
       await eventually(async () => (await runsOf(server, String(job.attrs._id))).includes('running'), 10_000, 'the send to start');
-      const closeStarted = Date.now();
       await stop();
-      // The drain waited for the slow send instead of cutting it off.
-      expect(Date.now() - closeStarted).toBeGreaterThan(500);
+      // The drain waited for the slow send instead of cutting it off: the run finished and the mail went.
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();
       try {
