@@ -21,6 +21,7 @@ export async function createBackend(opts: { pool: pg.Pool; mongoUrl?: string; lo
       throw new Error(
         `MONGODB_URL is set but ${MONGO_BACKEND} cannot be loaded (${(error as Error).message}). ` +
           `Install it with "npm install ${MONGO_BACKEND}", or unset MONGODB_URL to keep jobs in PostgreSQL.`,
+        { cause: error },
       );
     }
     opts.logger.warn('agenda: using the MongoDB backend (MONGODB_URL); this path is not covered by the test suite');
