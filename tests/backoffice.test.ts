@@ -1,19 +1,13 @@
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { browserAvailable, launchBrowser, signIn as signInAs } from './helpers/browser.js';
 import { upsertStaffUser } from '../src/users/users.service.js';
 import { ADMIN_PASSWORD } from './helpers/env.js';
 import { signUp, startTestServer, type TestServer } from './helpers/server.js';
 
 /** The back-office through a real browser: AdminJS's own login form, the Users list, agendash. */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium && !process.env.CI) {
-  console.warn(`\n  backoffice.test.ts SKIPPED: no Chromium at ${CHROMIUM} (apt-get install -y chromium). In CI (CI set) these tests run and fail instead.\n`);
-}
-
-describe.skipIf(!haveChromium && !process.env.CI)('back-office in a browser', () => {
+describe.runIf(browserAvailable('backoffice.test.ts'))('back-office in a browser', () => {
   let t: TestServer;
   let browser: Browser;
   const SUPPORT = { username: 'support_desk', password: 'Supp0rt-desk-pass' };
@@ -21,29 +15,14 @@ describe.skipIf(!haveChromium && !process.env.CI)('back-office in a browser', ()
   beforeAll(async () => {
     t = await startTestServer();
     await upsertStaffUser({ username: SUPPORT.username, email: 'support@metax.test', password: SUPPORT.password, role: 'support' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
     await t?.close();
   });
 
-  /** A fresh browser context (own cookies), signed in through AdminJS's login form. */
-  async function signIn(login: string, password: string): Promise<Page> {
-    const context = await browser.newContext();
-    // Offline: the pages link Google Fonts; don't wait for them.
-    await context.route(/fonts\.(googleapis|gstatic)\.com/, (route) => route.abort());
-    const page = await context.newPage();
-    await page.goto(`${t.url}/admin/login`);
-    await page.fill('input[name="email"]', login);
-    await page.fill('input[name="password"]', password);
-    // AdminJS's button has no type attribute: it submits as the form's only button.
-    await Promise.all([page.waitForNavigation(), page.click('form[action="/admin/login"] button')]);
-    return page;
-  }
+  const signIn = (login: string, password: string) => signInAs(browser, t.url, login, password);
 
   it('lets the staff admin sign in with a username and see the Users list', async () => {
     const member = await signUp(t);

@@ -7,8 +7,8 @@ import { MXCChartData } from '../../src/market/mxc-chart.model.js';
 import { MXCPrice } from '../../src/market/mxc-price.model.js';
 import { addChartPoint, generateChartPoints } from '../../src/market/mxc-chart.service.js';
 import { updateMxcPrice } from '../../src/market/mxc-price.service.js';
-import type { Role } from '../../src/users/user.model.js';
 import { canAction, readOnlyActions } from '../access.js';
+import { actorOf } from '../actor.js';
 
 /*
  * MXC market data in the back-office: read-only lists of price history and chart points, and three
@@ -24,12 +24,6 @@ const readActions = {
   show: { isAccessible: canAction('staff.read') },
   search: { isAccessible: canAction('staff.read') },
 };
-
-function actorOf(context: ActionContext): Actor {
-  const admin = context.currentAdmin as { id: string; role: Role } | undefined;
-  if (!admin) throw new Error('no staff session');
-  return { id: Number(admin.id), role: admin.role };
-}
 
 /** Form values arrive as strings: blanks mean "left out", whole-number fields become numbers. */
 function formInput(payload: Record<string, unknown> | undefined, fields: readonly string[], numeric: readonly string[]) {
@@ -76,7 +70,7 @@ function formAction<S extends z.ZodType, R>(opts: FormSpec<S, R>) {
       return refused(context, payload, 'Please correct the highlighted fields', errors);
     }
     try {
-      const result = await opts.run(actorOf(context), parsed.data);
+      const result = await opts.run(actorOf(context.currentAdmin), parsed.data);
       return {
         redirectUrl: context.h.resourceUrl({ resourceId: opts.listOf }),
         notice: { message: opts.done(result), type: 'success' },
@@ -107,9 +101,14 @@ export const mxcPriceResource: ResourceWithOptions = {
     filterProperties: ['source', 'updated_by', 'created_at'],
     editProperties: [...PRICE_FIELDS],
     properties: {
-      change_24h: { description: 'Percent. Leave blank to derive it from the price 24 h ago.' },
-      change_amount: { description: 'Leave blank to derive it from the price 24 h ago.' },
-      market_cap: { description: 'Leave blank to keep the current value.' },
+      // NOT NULL in the table, but optional in the form: blanks are derived or carried over.
+      change_24h: { isRequired: false, description: 'Percent. Leave blank to derive it from the price 24 h ago.' },
+      change_amount: { isRequired: false, description: 'Leave blank to derive it from the price 24 h ago.' },
+      market_cap: { isRequired: false, description: 'Leave blank to keep the current value.' },
+      volume_24h: { isRequired: false, description: 'Leave blank to keep the current value.' },
+      holders: { isRequired: false, description: 'Leave blank to keep the current value.' },
+      transactions_24h: { isRequired: false, description: 'Leave blank to keep the current value.' },
+      rank: { isRequired: false, description: 'Like #1247. Leave blank to keep the current value.' },
       chart_volume: { type: 'string', description: 'Volume of the chart point this update appends (default 0).' },
       reason: { type: 'textarea', description: 'Kept in the audit log.' },
     },
@@ -139,6 +138,7 @@ export const mxcChartResource: ResourceWithOptions = {
     editProperties: ['timestamp', 'price', 'volume', 'reason'],
     properties: {
       timestamp: { description: 'Not in the future. A timestamp that already has a point is refused.' },
+      volume: { isRequired: false, description: 'Optional (default 0).' },
       reason: { type: 'textarea', description: 'Kept in the audit log.' },
     },
     sort: { sortBy: 'timestamp', direction: 'desc' },
