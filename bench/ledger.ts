@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { execFileSync, spawnSync } from 'node:child_process';
-import autocannon from 'autocannon';
+import { execFileSync, fork, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { scratchServer } from './pg.js';
 import { startServer } from '../src/server.js';
 import { register } from '../src/auth/auth.service.js';
@@ -15,6 +15,15 @@ import { Decimal } from '../src/money/money.js';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 64);
+
+interface LoadResult {
+  ok: number;
+  non2xx: number;
+  errors: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
 
 const pgServer = await scratchServer();
 const url = await pgServer.createDatabase(`metax_bench_${process.pid}`);
@@ -35,34 +44,25 @@ try {
   const tokens: string[] = [];
   const staff = { id: 1, role: 'admin' as const };
   for (let i = 0; i < MEMBERS; i++) {
-    const user = await register({ username: `bench_${i}`, email: `bench_${i}@metax.bench`, password: 'Bench-pass-123', first_name: 'Bench', last_name: String(i) });
+    const user = await register({ username: `bench_${i}`, email: `bench_${i}@metax.bench`, password: 'Bench-pass-123', first_name: 'Bench', last_name: String(i), sponsor_code: undefined });
     await adjustWallet(staff, user.id, { wallet_type: 'available_fund', amount: new Decimal(1_000_000), reason: 'bench funds' });
     const res = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: `bench_${i}`, password: 'Bench-pass-123' }) });
     tokens.push(((await res.json()) as { access_token: string }).access_token);
   }
 
-  let n = 0;
   console.log(`transfers: ${CONNECTIONS} connections for ${DURATION}s…`);
-  const result = await autocannon({
-    url: `${server.url}/api/transactions/transfer`,
-    connections: CONNECTIONS,
-    duration: DURATION,
-    method: 'POST',
-    requests: [
-      {
-        setupRequest: (req) => {
-          const i = n++;
-          const back = Math.floor(i / MEMBERS) % 2 === 1;
-          return {
-            ...req,
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[i % MEMBERS]}` },
-            body: JSON.stringify({ amount: '1.5', from_wallet: back ? 'main_balance' : 'available_fund', to_wallet: back ? 'available_fund' : 'main_balance' }),
-          };
-        },
-      },
-    ],
+  const cpuBefore = process.cpuUsage();
+  const result = await new Promise<LoadResult>((resolve, reject) => {
+    const child = fork(fileURLToPath(new URL('./transfer-load.ts', import.meta.url)), {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, BENCH_LOAD: JSON.stringify({ url: `${server.url}/api/transactions/transfer`, tokens, connections: CONNECTIONS, duration: DURATION }) },
+    });
+    child.once('message', (m) => resolve(m as LoadResult));
+    child.once('error', reject);
+    child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)));
   });
-  const ok = result['2xx'];
+  const cpu = process.cpuUsage(cpuBefore);
+  const { ok } = result;
   const transfersPerSecond = ok / DURATION;
   const report = await verifyLedger();
 
@@ -79,11 +79,13 @@ try {
 
   console.log('\n== bench:ledger ==');
   console.log(`transfers/s        ${transfersPerSecond.toFixed(0)}  (${ok} ok, ${result.non2xx} non-2xx, ${result.errors} errors, ${CONNECTIONS} connections, ${DURATION}s)`);
-  console.log(`latency ms         p50 ${result.latency.p50}  p99 ${result.latency.p99}  max ${result.latency.max}`);
+  console.log(`latency ms         p50 ${result.p50}  p99 ${result.p99}  max ${result.max}`);
   if (pgbenchTps) {
     console.log(`pgbench TPS        ${pgbenchTps.toFixed(0)}  (tpcb-like, scale 10, same server)`);
     console.log(`ratio              ${((transfersPerSecond / pgbenchTps) * 100).toFixed(1)} % of pgbench (target ≥ 50 %)`);
   }
+  const serverCpuMs = (cpu.user + cpu.system) / 1000;
+  console.log(`server CPU         ${((serverCpuMs / (DURATION * 1000)) * 100).toFixed(0)} % of one core, ${(serverCpuMs / Math.max(ok, 1)).toFixed(2)} ms per transfer`);
   console.log(`ledger verify      ${report.ok ? 'OK' : 'MISMATCH'} (debits ${report.trial.total_debits} = credits ${report.trial.total_credits})`);
   console.log(`peak RSS           ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
 } finally {
