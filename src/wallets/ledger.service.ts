@@ -231,9 +231,9 @@ export async function postBulkCredits(tx: Transaction, bulk: BulkCredits): Promi
        INSERT INTO ledger_postings (kind, description, created_by) VALUES (:kind, :description, :createdBy) RETURNING id
      ), e AS (
        INSERT INTO ledger_entries (posting_id, account, wallet_id, debit, credit)
-       SELECT p.id, :memberAccount, t.wallet_id, 0, t.amount FROM p, t
-       UNION ALL SELECT p.id, :platformAccount, NULL, :total, 0 FROM p
-       UNION ALL SELECT p.id, :memoAccount, NULL, :total, 0 FROM p WHERE :income
+       SELECT p.id, :memberAccount::varchar, t.wallet_id, 0::numeric, t.amount FROM p, t
+       UNION ALL SELECT p.id, :platformAccount, NULL, :total::numeric, 0 FROM p
+       UNION ALL SELECT p.id, :memoAccount, NULL, :total::numeric, 0 FROM p WHERE :income
      ), w AS (
        UPDATE wallets SET balance = wallets.balance + t.amount, updated_at = now() FROM t WHERE wallets.id = t.wallet_id
      )
