@@ -184,6 +184,13 @@ async function main() {
   const started = process.hrtime.bigint();
   const scratch = await scratchDatabase();
   const database = openDatabase(scratch.url, { poolMax: 4, logger });
+  if (process.env.BENCH_VERBOSE) {
+    // Prints every statement slower than 100 ms with its time: where the seconds go.
+    Object.assign(database.sequelize.options, {
+      benchmark: true,
+      logging: (text: string, took: number) => took > 100 && console.log(`  [${took} ms] ${text.replace(/\s+/g, ' ').slice(0, 140)}`),
+    });
+  }
   try {
     await migrateAndSeed(scratch.url, {
       sequelize: database.sequelize,
@@ -246,7 +253,8 @@ async function main() {
     if (!report.ok) process.exitCode = 1;
   } finally {
     await database.close();
-    await scratch.cleanup();
+    if (process.env.BENCH_KEEP) console.log(`kept ${scratch.url}`);
+    else await scratch.cleanup();
   }
 }
 

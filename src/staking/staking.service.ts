@@ -61,6 +61,8 @@ export async function runStaking(date: string, opts: StakingOptions = {}): Promi
       const upTo = from + batchSize;
       const batch = await inTransaction(async (tx) => {
         await db().query(`SELECT pg_advisory_xact_lock(:dayKey, :from)`, { replacements: { dayKey: run.day_key, from }, type: QueryTypes.SELECT, transaction: tx });
+        // Tens of thousands of rows per statement: hash joins and sorts should stay in memory.
+        await db().query(`SET LOCAL work_mem = '64MB'`, { transaction: tx });
         const claimed = await db().query<{ user_id: number; amount: string }>(
           `WITH late AS (
              -- principal moved after the cutoff (investments, reversals, adjustments) is taken back out

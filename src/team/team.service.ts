@@ -1,5 +1,5 @@
 import { QueryTypes } from 'sequelize';
-import { db } from '../db/database.js';
+import { db, inTransaction } from '../db/database.js';
 import { getConfig } from '../config/config.service.js';
 import { offsetOf } from '../http/pagination.js';
 import { ZERO, formatMoney } from '../money/money.js';
@@ -97,21 +97,29 @@ type TreeNode = ReturnType<typeof memberView> & { children: TreeNode[] };
  */
 export async function teamTree(userId: number, depth: number, maxNodes?: number) {
   const cap = maxNodes ?? (await getConfig(['tree_max_nodes'])).tree_max_nodes;
-  const rows = await db().query<MemberRow & { sponsor_id: number }>(
-    `SELECT ${MEMBER_COLUMNS}, u.sponsor_id
-       FROM referrals r JOIN users u ON u.id = r.referred_id
-      WHERE r.referrer_id = :userId AND r.level <= :depth
-      ORDER BY r.level, u.id LIMIT :limit`,
-    { replacements: { userId, depth, limit: cap + 1 }, type: QueryTypes.SELECT },
-  );
+  // Up to tree_max_nodes rows: PostgreSQL formats the timestamps and amounts (NUMERIC(20,8) prints
+  // its 8 places), so Node only links nodes; the sort gets enough memory to stay off disk.
+  const rows = await inTransaction(async (tx) => {
+    await db().query(`SET LOCAL work_mem = '64MB'`, { transaction: tx });
+    return db().query<Omit<MemberRow, 'joined_at'> & { joined_at: string; sponsor_id: number }>(
+      `SELECT u.id, u.username, trim(u.first_name || ' ' || u.last_name) AS full_name, r.level,
+              to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS joined_at,
+              u.is_active, u.total_investment::text AS investment, u.rank, u.sponsor_id
+         FROM referrals r JOIN users u ON u.id = r.referred_id
+        WHERE r.referrer_id = :userId AND r.level <= :depth
+        ORDER BY r.level, r.referred_id LIMIT :limit`,
+      { replacements: { userId, depth, limit: cap + 1 }, type: QueryTypes.SELECT, transaction: tx },
+    );
+  });
   const truncated = rows.length > cap;
   const nodes = new Map<number, TreeNode>();
   const tree: TreeNode[] = [];
-  for (const row of truncated ? rows.slice(0, cap) : rows) {
-    const node: TreeNode = { ...memberView(row), children: [] };
+  for (let i = 0; i < rows.length && i < cap; i++) {
+    const { sponsor_id, ...row } = rows[i];
+    const node: TreeNode = { ...row, children: [] };
     nodes.set(row.id, node);
     if (row.level === 1) tree.push(node);
-    else nodes.get(row.sponsor_id)?.children.push(node);
+    else nodes.get(sponsor_id)?.children.push(node);
   }
   return { tree, truncated, nodes: nodes.size };
 }

@@ -207,15 +207,20 @@ export async function postBulkCredits(tx: Transaction, bulk: BulkCredits): Promi
   const income = POSTING_KINDS[bulk.kind].income && isIncomeWallet(bulk.wallet);
   const wallets = income ? [bulk.wallet, 'total_income'] : [bulk.wallet];
   // Comma-joined text arrays: one bound string instead of 50,000 escaped literals.
+  // In user order, so wallet rows are visited in index order. The id range lets the planner reach
+  // the batch's wallets through the (user_id, wallet_type) index instead of scanning every wallet.
+  const credits = [...bulk.credits].sort((a, b) => a.userId - b.userId);
   const replacements = {
-    userIds: bulk.credits.map((c) => c.userId).join(','),
-    amounts: bulk.credits.map((c) => c.amount.toFixed(SCALE)).join(','),
+    userIds: credits.map((c) => c.userId).join(','),
+    amounts: credits.map((c) => c.amount.toFixed(SCALE)).join(','),
     wallets,
+    minId: credits[0].userId,
+    maxId: credits[credits.length - 1].userId,
   };
   const [{ locked }] = await db().query<{ locked: number }>(
     `SELECT count(*)::int AS locked FROM (
        SELECT w.id FROM wallets w
-        WHERE w.user_id = ANY(string_to_array(:userIds, ',')::int[]) AND w.wallet_type IN (:wallets)
+        WHERE w.user_id BETWEEN :minId AND :maxId AND w.user_id = ANY(string_to_array(:userIds, ',')::int[]) AND w.wallet_type IN (:wallets)
         ORDER BY w.id FOR UPDATE
      ) l`,
     { replacements, type: QueryTypes.SELECT, transaction: tx },
@@ -226,7 +231,8 @@ export async function postBulkCredits(tx: Transaction, bulk: BulkCredits): Promi
     `WITH c AS (
        SELECT * FROM unnest(string_to_array(:userIds, ',')::int[], string_to_array(:amounts, ',')::numeric[]) AS c(user_id, amount)
      ), t AS (
-       SELECT w.id AS wallet_id, c.amount FROM c JOIN wallets w ON w.user_id = c.user_id AND w.wallet_type IN (:wallets)
+       SELECT w.id AS wallet_id, c.amount FROM c JOIN wallets w
+           ON w.user_id = c.user_id AND w.wallet_type IN (:wallets) AND w.user_id BETWEEN :minId AND :maxId
      ), p AS (
        INSERT INTO ledger_postings (kind, description, created_by) VALUES (:kind, :description, :createdBy) RETURNING id
      ), e AS (
@@ -235,7 +241,8 @@ export async function postBulkCredits(tx: Transaction, bulk: BulkCredits): Promi
        UNION ALL SELECT p.id, :platformAccount, NULL, :total::numeric, 0 FROM p
        UNION ALL SELECT p.id, :memoAccount, NULL, :total::numeric, 0 FROM p WHERE :income
      ), w AS (
-       UPDATE wallets SET balance = wallets.balance + t.amount, updated_at = now() FROM t WHERE wallets.id = t.wallet_id
+       UPDATE wallets SET balance = wallets.balance + t.amount, updated_at = now()
+         FROM t WHERE wallets.id = t.wallet_id AND wallets.user_id BETWEEN :minId AND :maxId
      )
      SELECT id FROM p`,
     {
