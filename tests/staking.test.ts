@@ -37,6 +37,20 @@ async function payoutsOf(userId: number) {
 }
 
 describe('daily staking', () => {
+  it('runs as the daily-staking agenda job for the day that just ended', async () => {
+    const [{ yesterday }] = await db().query<{ yesterday: string }>(`SELECT (:today::date - 1)::text AS yesterday`, { replacements: { today }, type: QueryTypes.SELECT });
+    await t.server.jobs.agenda.now('daily-staking');
+    let runs: { status: string }[] = [];
+    for (let waited = 0; waited < 20_000 && runs.length === 0; waited += 250) {
+      await new Promise((r) => setTimeout(r, 250));
+      runs = await db().query<{ status: string }>(`SELECT status FROM staking_runs WHERE reward_date = :yesterday AND status = 'completed'`, {
+        replacements: { yesterday },
+        type: QueryTypes.SELECT,
+      });
+    }
+    expect(runs).toHaveLength(1);
+  });
+
   it("pays exactly 0.32876712 on 1,000 at 12 % APY for today, once however often it runs", async () => {
     const m = await investor('1000');
     const first = await run(today);
@@ -88,6 +102,7 @@ describe('daily staking', () => {
     await expect(
       runStaking(today, {
         batchSize: 1,
+        concurrency: 1,
         afterBatch: (b) => {
           if (b.paid > 0 && ++batches === 2) throw new Error('worker killed');
         },

@@ -18,9 +18,8 @@ export const dailyStakingJob: JobSpec = {
     }
     // Follow a staff change of staking_timezone from the next run on (agenda computed this run's
     // successor before calling us; it saves the job after we return).
-    if (job.attrs.repeatTimezone !== timezone) {
-      job.repeatEvery(job.attrs.repeatInterval ?? '0 0 * * *', { timezone });
-    }
+    const every = job.attrs.repeatInterval;
+    if (every && job.attrs.repeatTimezone !== timezone) job.repeatEvery(every, { timezone });
     return { days: results };
   },
 };

@@ -14,6 +14,8 @@ export interface StakingResult {
 export interface StakingOptions {
   /** Members per committed batch. */
   batchSize?: number;
+  /** Batches in flight at once (default 2: this machine's cores). */
+  concurrency?: number;
   triggeredBy?: number;
   /** Called after each batch commits (progress logging; tests use it to stop a run halfway). */
   afterBatch?: (batch: { paid: number; total: Decimal; upTo: number }) => void | Promise<void>;
@@ -56,8 +58,14 @@ export async function runStaking(date: string, opts: StakingOptions = {}): Promi
   const description = `Daily staking reward for ${date} (${new Decimal(staking_apy).toString()}% APY)`;
   let paid = 0;
   let total = ZERO;
-  try {
-    for (let from = (min_id ?? 1) - 1; max_id !== null && from < max_id; from += batchSize) {
+  const ranges: number[] = [];
+  for (let from = (min_id ?? 1) - 1; max_id !== null && from < max_id; from += batchSize) ranges.push(from);
+  let next = 0;
+  let failed = false;
+  // Disjoint id ranges touch disjoint wallets, so workers never wait on each other's rows.
+  const worker = async () => {
+    while (!failed && next < ranges.length) {
+      const from = ranges[next++];
       const upTo = from + batchSize;
       const batch = await inTransaction(async (tx) => {
         await db().query(`SELECT pg_advisory_xact_lock(:dayKey, :from)`, { replacements: { dayKey: run.day_key, from }, type: QueryTypes.SELECT, transaction: tx });
@@ -99,6 +107,18 @@ export async function runStaking(date: string, opts: StakingOptions = {}): Promi
       });
       await opts.afterBatch?.({ ...batch, upTo });
     }
+  };
+  try {
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: opts.concurrency ?? 2 }, () =>
+        worker().catch((error) => {
+          failed = true;
+          throw error;
+        }),
+      ),
+    );
+    const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failure) throw failure.reason;
   } catch (error) {
     await db().query(
       `UPDATE staking_runs SET status = 'failed', error = :error, finished_at = clock_timestamp(),
