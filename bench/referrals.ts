@@ -25,7 +25,7 @@ import { migrateAndSeed } from '../src/db/migrate.js';
 import { Decimal } from '../src/money/money.js';
 import { invest } from '../src/investments/investments.service.js';
 import { runStaking, stakingToday } from '../src/staking/staking.service.js';
-import { teamTree } from '../src/team/team.service.js';
+import { TREE_SQL, teamTree } from '../src/team/team.service.js';
 import { verifyLedger } from '../src/wallets/ledger.verify.js';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1_000_000);
@@ -213,6 +213,16 @@ async function main() {
       nodes = tree.nodes;
     }
     line(`tree of the top member, one query (${nodes.toLocaleString()} nodes)`, `${Math.min(...runs).toFixed(0)} ms best, ${runs.map((r) => r.toFixed(0)).join(' / ')} ms`);
+    const plan = await db().transaction(async (tx) => {
+      await db().query(`SET LOCAL work_mem = '64MB'`, { transaction: tx });
+      const [row] = await db().query<{ 'QUERY PLAN': [{ 'Execution Time': number }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${TREE_SQL}`, {
+        replacements: { userId: top, depth: 5, limit: 1_000_001 },
+        type: QueryTypes.SELECT,
+        transaction: tx,
+      });
+      return row['QUERY PLAN'][0]['Execution Time'];
+    });
+    line('  of which the query inside PostgreSQL (EXPLAIN ANALYZE)', `${plan.toFixed(0)} ms (the rest: rows to Node, linking nodes)`);
     const spec = await specWayTree(scratch.url, top);
     const perQuery = spec.elapsed / spec.queries;
     const fullQueries = 1 + DOWNLINE_LEVELS.slice(0, 4).reduce((a, b) => a + b, 0); // every member above level 5 is asked for its children

@@ -88,6 +88,14 @@ export async function teamMembers(userId: number, q: MembersQuery) {
   return { items: rows.map(memberView), page: q.page, per_page: q.per_page, total };
 }
 
+/** The tree's one query (exported for the benchmark, which times it on the server alone). */
+export const TREE_SQL = `SELECT u.id, u.username, trim(u.first_name || ' ' || u.last_name) AS full_name, r.level,
+        to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS joined_at,
+        u.is_active, u.total_investment::text AS investment, u.rank, u.sponsor_id
+   FROM referrals r JOIN users u ON u.id = r.referred_id
+  WHERE r.referrer_id = :userId AND r.level <= :depth
+  ORDER BY r.level, r.referred_id LIMIT :limit`;
+
 type TreeNode = ReturnType<typeof memberView> & { children: TreeNode[] };
 
 /**
@@ -102,12 +110,7 @@ export async function teamTree(userId: number, depth: number, maxNodes?: number)
   const rows = await inTransaction(async (tx) => {
     await db().query(`SET LOCAL work_mem = '64MB'`, { transaction: tx });
     return db().query<Omit<MemberRow, 'joined_at'> & { joined_at: string; sponsor_id: number }>(
-      `SELECT u.id, u.username, trim(u.first_name || ' ' || u.last_name) AS full_name, r.level,
-              to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS joined_at,
-              u.is_active, u.total_investment::text AS investment, u.rank, u.sponsor_id
-         FROM referrals r JOIN users u ON u.id = r.referred_id
-        WHERE r.referrer_id = :userId AND r.level <= :depth
-        ORDER BY r.level, r.referred_id LIMIT :limit`,
+      TREE_SQL,
       { replacements: { userId, depth, limit: cap + 1 }, type: QueryTypes.SELECT, transaction: tx },
     );
   });
