@@ -11,6 +11,7 @@ import { can } from '../src/auth/permissions.js';
 import type { Role } from '../src/users/user.model.js';
 import { sessionOptions } from './session.js';
 import { usersResource } from './resources/users.resource.js';
+import { incomesResource, investmentsResource } from './resources/income.resources.js';
 
 AdminJS.registerAdapter({ Database, Resource });
 
@@ -32,7 +33,7 @@ export function buildBackOffice(opts: { env: Env; pool: pg.Pool; jobsDashboard: 
     rootPath: ADMIN_ROOT,
     loginPath: `${ADMIN_ROOT}/login`,
     logoutPath: `${ADMIN_ROOT}/logout`,
-    resources: [usersResource],
+    resources: [usersResource, investmentsResource, incomesResource],
     branding: { companyName: 'MetaX back-office', withMadeWithLove: false },
   });
   const options = sessionOptions(opts.env, opts.pool);

@@ -6,6 +6,8 @@ import { Referral } from '../referrals/referral.model.js';
 import { AdminConfig } from '../config/admin-config.model.js';
 import { RevokedToken } from '../auth/revoked-token.model.js';
 import { MoneyTransaction } from '../wallets/transaction.model.js';
+import { Investment } from '../investments/investment.model.js';
+import { Income } from '../income/income.model.js';
 
 /** Every Sequelize model, registered once on the connection. */
-export const models = [User, UserSettings, Wallet, Referral, AdminConfig, RevokedToken, MoneyTransaction];
+export const models = [User, UserSettings, Wallet, Referral, AdminConfig, RevokedToken, MoneyTransaction, Investment, Income];
