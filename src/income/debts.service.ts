@@ -38,6 +38,7 @@ export async function settleDebts(tx: Transaction, credited: { userId: number; w
     { replacements: { userIds: credited.map((c) => c.userId).join(',') }, type: QueryTypes.SELECT, transaction: tx },
   );
   if (debts.length === 0) return;
+  const repaid = new Set<number>();
   const available = new Map<string, Decimal>();
   for (const c of credited) available.set(`${c.userId}:${c.wallet}`, (available.get(`${c.userId}:${c.wallet}`) ?? ZERO).plus(c.amount));
   for (const c of credited) {
@@ -52,6 +53,7 @@ export async function settleDebts(tx: Transaction, credited: { userId: number; w
       left = left.minus(amount);
       debt.outstanding = owed.minus(amount).toFixed(SCALE);
       paid.push({ debt, amount });
+      repaid.add(debt.id);
     }
     available.set(key, left);
     if (paid.length === 0) continue;
@@ -65,7 +67,8 @@ export async function settleDebts(tx: Transaction, credited: { userId: number; w
       ],
     });
   }
-  const touched = debts.filter((d) => d.outstanding !== undefined);
+  const touched = debts.filter((d) => repaid.has(d.id));
+  if (touched.length === 0) return;
   await db().query(
     `UPDATE debts SET outstanding = v.outstanding, settled_at = CASE WHEN v.outstanding = 0 THEN now() ELSE NULL END
        FROM unnest(ARRAY[:ids]::int[], ARRAY[:outstanding]::numeric[]) AS v(id, outstanding) WHERE debts.id = v.id`,

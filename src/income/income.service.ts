@@ -60,7 +60,7 @@ export async function creditIncomes(tx: Transaction, kind: PostingKind, credits:
   const { postingId } = await post(tx, {
     kind,
     createdBy,
-    description: paid.length === 1 ? paid[0].description : `${paid[0].type}: ${paid.length} credits`,
+    description: paid.length === 1 ? paid[0].description : `${[...new Set(paid.map((c) => c.type))].join(' + ')}: ${paid.length} credits`,
     legs: [{ platform: expense, debit: total }, ...paid.map((c) => ({ userId: c.userId, wallet: INCOME_WALLET[c.type], credit: c.amount }))],
   });
   await insertIncomes(tx, postingId, paid);
