@@ -172,8 +172,6 @@ export async function lockAhead(tx: Transaction, keys: { userId: number; wallet:
   return new Map([...wallets].map(([key, w]) => [key, new Decimal(w.balance)]));
 }
 
-export const walletKeyOf = walletKey;
-
 export interface BulkCredits {
   kind: PostingKind;
   /** The platform account debited for the total (an expense). */
