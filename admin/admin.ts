@@ -17,6 +17,7 @@ import { auditResource } from './resources/audit.resource.js';
 import { emailOutboxLabel, emailOutboxResource } from './resources/email-outbox.resource.js';
 import { jobRunsLabel, jobRunsResource } from './resources/job-runs.resource.js';
 import { marketResources, marketTranslations } from './resources/market.resource.js';
+import { incomesResource, investmentsResource } from './resources/income.resources.js';
 
 AdminJS.registerAdapter({ Database, Resource });
 
@@ -38,7 +39,7 @@ export function buildBackOffice(opts: { env: Env; pool: pg.Pool; jobsDashboard: 
     rootPath: ADMIN_ROOT,
     loginPath: `${ADMIN_ROOT}/login`,
     logoutPath: `${ADMIN_ROOT}/logout`,
-    resources: [usersResource, transactionsResource, auditResource, emailOutboxResource, jobRunsResource, ...marketResources],
+    resources: [usersResource, transactionsResource, investmentsResource, incomesResource, auditResource, emailOutboxResource, jobRunsResource, ...marketResources],
     branding: { companyName: 'MetaX back-office', withMadeWithLove: false },
     locale: {
       language: 'en',

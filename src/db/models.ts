@@ -11,6 +11,8 @@ import { EmailOutbox } from '../notify/email-outbox.model.js';
 import { JobRun } from '../jobs/job-run.model.js';
 import { MXCPrice } from '../market/mxc-price.model.js';
 import { MXCChartData } from '../market/mxc-chart.model.js';
+import { Investment } from '../investments/investment.model.js';
+import { Income } from '../income/income.model.js';
 
 /** Every Sequelize model, registered once on the connection. */
-export const models = [User, UserSettings, Wallet, Referral, AdminConfig, RevokedToken, MoneyTransaction, AuditLog, EmailOutbox, JobRun, MXCPrice, MXCChartData];
+export const models = [User, UserSettings, Wallet, Referral, AdminConfig, RevokedToken, MoneyTransaction, AuditLog, EmailOutbox, JobRun, MXCPrice, MXCChartData, Investment, Income];

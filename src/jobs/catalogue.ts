@@ -2,12 +2,10 @@ import { cleanupJob } from './cleanup.job.js';
 import { sendEmailJob } from '../notify/send-email.job.js';
 import { ledgerVerifyJob } from '../wallets/ledger-verify.job.js';
 import { cryptoFeedJob } from '../feed/crypto-feed.job.js';
+import { dailyStakingJob } from '../staking/daily-staking.job.js';
+import { rankEvaluationJob } from '../ranks/rank-evaluation.job.js';
 import type { JobSpec } from './job-spec.js';
 
-/**
- * Every scheduled job, registered in one place. Names in use: send-email, cleanup,
- * crypto-feed-refresh, daily-staking, rank-evaluation, ledger-verify (the last four live in their
- * own domains and are added here by their work).
- */
+/** Every scheduled job, registered in one place; each is defined in the domain it belongs to. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const JOBS: JobSpec<any>[] = [cleanupJob, sendEmailJob, ledgerVerifyJob, cryptoFeedJob];
+export const JOBS: JobSpec<any>[] = [cleanupJob, sendEmailJob, ledgerVerifyJob, cryptoFeedJob, dailyStakingJob, rankEvaluationJob];

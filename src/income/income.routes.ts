@@ -1,0 +1,37 @@
+import type { Router } from 'express';
+import { defineRoute } from '../http/route.js';
+import { idempotency } from '../http/idempotency.js';
+import { actorFrom } from '../audit/actor.js';
+import { distributeBody, distributeReply, historyQuery } from './income.schemas.js';
+import { incomeHistory, incomeSummary } from './income-views.service.js';
+import { distributeIncome } from './distribute.service.js';
+
+export function incomeRoutes(router: Router): void {
+  defineRoute(
+    router,
+    { method: 'get', path: '/income/history', summary: 'Your income, newest first', tags: ['income'], access: 'member', query: historyQuery },
+    async ({ user, query }) => incomeHistory(user.id, query),
+  );
+
+  defineRoute(
+    router,
+    { method: 'get', path: '/income/summary', summary: 'Your income per type, grand total, today and this month', tags: ['income'], access: 'member' },
+    async ({ user }) => incomeSummary(user.id),
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'post',
+      path: '/admin/income/distribute',
+      summary: 'Distribute income (a fixed amount or a percent of my_investment) to chosen or all active members',
+      tags: ['staff: income'],
+      access: 'finance.write',
+      status: 200,
+      body: distributeBody,
+      before: [idempotency],
+      response: distributeReply,
+    },
+    async ({ req, body }) => distributeIncome(actorFrom(req), body),
+  );
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { moneyString, positiveAmount } from '../money/money.js';
+import { dateBound, pageQuery } from '../http/pagination.js';
+import { INCOME_TYPES } from './income-types.js';
+
+const incomeType = z.enum(INCOME_TYPES, { message: `must be one of ${INCOME_TYPES.join(', ')}` });
+
+export const historyQuery = z.object({
+  ...pageQuery,
+  type: incomeType.optional(),
+  from: dateBound.optional(),
+  to: dateBound.optional(),
+});
+
+const percent = positiveAmount().refine((v) => v.lte(100), 'must be at most 100');
+
+export const distributeBody = z
+  .object({
+    income_type: incomeType,
+    amount: positiveAmount().optional(),
+    rate_percent: percent.optional(),
+    user_ids: z.union([z.literal('all_active'), z.array(z.number().int().positive().max(2_147_483_647)).min(1).max(100_000)]),
+    description: z.string().trim().min(1, 'is required').max(500, 'must be at most 500 characters'),
+  })
+  .refine((b) => (b.amount === undefined) !== (b.rate_percent === undefined), { message: 'give exactly one of amount and rate_percent', path: ['amount'] });
+
+export const distributeReply = z.object({
+  income_type: incomeType,
+  members_paid: z.number().int(),
+  members_skipped: z.number().int(),
+  total: moneyString,
+});

@@ -1,0 +1,252 @@
+import { QueryTypes, type Transaction } from 'sequelize';
+import { db, inTransaction } from '../db/database.js';
+import { getConfig } from '../config/config.service.js';
+import { conflict, notFound, unprocessable } from '../http/errors.js';
+import { offsetOf, type Page } from '../http/pagination.js';
+import { Decimal, formatMoney } from '../money/money.js';
+import type { Actor } from '../audit/actor.js';
+import { audit } from '../audit/audit.service.js';
+import { lockAhead, post } from '../wallets/ledger.service.js';
+import type { WalletType } from '../wallets/wallet-types.js';
+import { MoneyTransaction } from '../wallets/transaction.model.js';
+import { creditIncomes, down8, type IncomeCredit } from '../income/income.service.js';
+import { INCOME_EXPENSE, INCOME_WALLET } from '../income/income-types.js';
+import { recordDebt } from '../income/debts.service.js';
+import { evaluateRanks } from '../ranks/ranks.service.js';
+import { commissionsFor, type Upline } from './commissions.js';
+
+export interface InvestmentRow {
+  id: number;
+  user_id: number;
+  amount: string;
+  source_wallet: string;
+  status: 'active' | 'reversed';
+  transaction_id: number | null;
+  reversed_at: Date | null;
+  reverse_reason: string | null;
+  created_at: Date;
+}
+
+export function toView(i: InvestmentRow) {
+  return {
+    id: i.id,
+    user_id: i.user_id,
+    amount: formatMoney(i.amount),
+    source_wallet: i.source_wallet,
+    status: i.status,
+    transaction_id: i.transaction_id,
+    created_at: new Date(i.created_at).toISOString(),
+    reversed_at: i.reversed_at ? new Date(i.reversed_at).toISOString() : null,
+    reverse_reason: i.reverse_reason,
+  };
+}
+
+const select = <T extends object>(tx: Transaction, sql: string, replacements: Record<string, unknown>) =>
+  db().query<T>(sql, { replacements, type: QueryTypes.SELECT, transaction: tx });
+
+/** Locks the investor's and uplines' user rows in id order and moves principal and team volume. */
+async function moveVolume(tx: Transaction, investorId: number, uplineIds: number[], delta: Decimal) {
+  await db().query(
+    `UPDATE users SET total_investment = users.total_investment + CASE WHEN users.id = :investorId THEN :delta::numeric ELSE 0 END,
+                      team_volume = users.team_volume + CASE WHEN users.id = :investorId THEN 0 ELSE :delta::numeric END
+       FROM (SELECT id FROM users WHERE id IN (:ids) ORDER BY id FOR UPDATE) l
+      WHERE users.id = l.id`,
+    { replacements: { investorId, ids: [investorId, ...uplineIds], delta: delta.toFixed(8) }, type: QueryTypes.UPDATE, transaction: tx },
+  );
+}
+
+/**
+ * An investment: principal from the source wallet into my_investment, commissions to active uplines
+ * on levels 1-5, the optional self bonus, ranks re-evaluated for the investor and uplines — all in one
+ * DB transaction with a fixed number of statements whatever the size of anyone's team.
+ */
+export async function invest(userId: number, amount: Decimal) {
+  return inTransaction(async (tx) => {
+    const config = await getConfig(
+      ['min_investment', 'investment_source_wallet', 'referral_rates', 'self_investment_bonus_rate', 'commission_compression', 'rank_rules'],
+      tx,
+    );
+    if (amount.lt(config.min_investment)) {
+      throw unprocessable('below_minimum', `The minimum investment is ${config.min_investment}`, [{ field: 'amount', message: `must be at least ${config.min_investment}` }]);
+    }
+    const source = config.investment_source_wallet;
+    // A misconfigured source must not turn an investment into a no-op or spend the income memo.
+    if (source === 'my_investment' || source === 'total_income') {
+      throw unprocessable('wallet_not_allowed', `Investing from ${source} is not allowed`, [{ field: 'amount', message: 'investment_source_wallet is misconfigured' }]);
+    }
+    const [investor] = await select<{ username: string; is_active: boolean }>(tx, `SELECT username, is_active FROM users WHERE id = :userId`, { userId });
+    const uplines = await select<Upline>(
+      tx,
+      `SELECT r.referrer_id, r.level, u.is_active AND u.role = 'member' AS is_active
+         FROM referrals r JOIN users u ON u.id = r.referrer_id WHERE r.referred_id = :userId ORDER BY r.level`,
+      { userId },
+    );
+    await moveVolume(tx, userId, uplines.map((u) => u.referrer_id), amount);
+
+    const transaction = await MoneyTransaction.create(
+      {
+        user_id: userId,
+        transaction_type: 'investment',
+        wallet_type: source,
+        to_wallet_type: 'my_investment',
+        amount: amount.toFixed(8),
+        fee: '0',
+        net_amount: amount.toFixed(8),
+        status: 'completed',
+        processed_at: new Date(),
+        description: `Investment of ${amount.toFixed(8)} from ${source}`,
+      },
+      { transaction: tx },
+    );
+    const [row] = await select<InvestmentRow>(
+      tx,
+      `INSERT INTO investments (user_id, amount, source_wallet, transaction_id) VALUES (:userId, :amount, :source, :transactionId) RETURNING *`,
+      { userId, amount: amount.toFixed(8), source, transactionId: transaction.id },
+    );
+
+    const commissions = commissionsFor(
+      { investorId: userId, investmentId: row.id, amount, investorName: investor.username },
+      uplines,
+      config.referral_rates,
+      config.commission_compression,
+    );
+    const selfBonus = down8(amount.times(config.self_investment_bonus_rate).dividedBy(100));
+    const bonus: IncomeCredit[] = selfBonus.gt(0)
+      ? [{ userId, type: 'Self Investment', amount: selfBonus, investmentId: row.id, description: `Self investment bonus (${config.self_investment_bonus_rate}%) on ${amount.toFixed(8)}` }]
+      : [];
+    const touched = [...commissions, ...bonus].flatMap((c) => [
+      { userId: c.userId, wallet: INCOME_WALLET[c.type] },
+      { userId: c.userId, wallet: 'total_income' as WalletType },
+    ]);
+    // Lifetime rewards a promotion may pay below are locked now too, so every wallet lock of this
+    // transaction is taken in one ascending-id pass.
+    const rankWallets = [userId, ...uplines.map((u) => u.referrer_id)].flatMap((id) => [
+      { userId: id, wallet: 'lifetime_reward' as WalletType },
+      { userId: id, wallet: 'total_income' as WalletType },
+    ]);
+    await lockAhead(tx, [{ userId, wallet: source }, { userId, wallet: 'my_investment' }, ...touched, ...rankWallets]);
+
+    await post(tx, {
+      kind: 'investment',
+      transactionId: transaction.id,
+      description: `Investment #${row.id}`,
+      legs: [
+        { userId, wallet: source, debit: amount },
+        { userId, wallet: 'my_investment', credit: amount },
+      ],
+    });
+    await creditIncomes(tx, 'commission', commissions);
+    await creditIncomes(tx, 'bonus', bonus);
+    await evaluateRanks(tx, [userId, ...uplines.map((u) => u.referrer_id)], config.rank_rules);
+    return { investment: toView(row), transaction };
+  });
+}
+
+export async function listInvestments(userId: number, q: { page: number; per_page: number }): Promise<Page<ReturnType<typeof toView>>> {
+  const rows = await db().query<InvestmentRow & { total: number }>(
+    `SELECT *, count(*) OVER ()::int AS total FROM investments WHERE user_id = :userId ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset`,
+    { replacements: { userId, limit: q.per_page, offset: offsetOf(q) }, type: QueryTypes.SELECT },
+  );
+  const total = rows[0]?.total ?? (await db().query<{ n: number }>(`SELECT count(*)::int AS n FROM investments WHERE user_id = :userId`, { replacements: { userId }, type: QueryTypes.SELECT }))[0].n;
+  return { items: rows.map(toView), page: q.page, per_page: q.per_page, total };
+}
+
+interface PaidIncome {
+  id: number;
+  user_id: number;
+  income_type: keyof typeof INCOME_WALLET;
+  amount: string;
+}
+
+/**
+ * Staff reversal: principal back to its source wallet, and every commission and bonus the
+ * investment paid clawed back. An earner who already spent it is taken down to zero, never below;
+ * the shortfall becomes a debt that their future income repays first. Audited.
+ */
+export async function reverseInvestment(actor: Actor, investmentId: number, reason: string) {
+  return inTransaction(async (tx) => {
+    const [inv] = await select<InvestmentRow>(tx, `SELECT * FROM investments WHERE id = :investmentId FOR UPDATE`, { investmentId });
+    if (!inv) throw notFound('Investment');
+    if (inv.status !== 'active') throw conflict('already_reversed', 'This investment has already been reversed');
+    const amount = new Decimal(inv.amount);
+    const source = inv.source_wallet as WalletType;
+    const uplines = await select<{ referrer_id: number }>(tx, `SELECT referrer_id FROM referrals WHERE referred_id = :userId`, { userId: inv.user_id });
+    await moveVolume(tx, inv.user_id, uplines.map((u) => u.referrer_id), amount.negated());
+    const incomes = await select<PaidIncome>(
+      tx,
+      `SELECT id, user_id, income_type, amount FROM incomes WHERE investment_id = :investmentId AND status = 'completed' ORDER BY id FOR UPDATE`,
+      { investmentId },
+    );
+    const balances = await lockAhead(tx, [
+      { userId: inv.user_id, wallet: source },
+      { userId: inv.user_id, wallet: 'my_investment' },
+      ...incomes.flatMap((i) => [
+        { userId: i.user_id, wallet: INCOME_WALLET[i.income_type] },
+        { userId: i.user_id, wallet: 'total_income' as WalletType },
+      ]),
+    ]);
+    await post(tx, {
+      kind: 'investment_reversal',
+      transactionId: inv.transaction_id ?? undefined,
+      createdBy: actor.id,
+      description: `Reversal of investment #${inv.id}: ${reason}`,
+      legs: [
+        { userId: inv.user_id, wallet: 'my_investment', debit: amount },
+        { userId: inv.user_id, wallet: source, credit: amount },
+      ],
+    });
+
+    const { clawedBack, debts } = await clawBack(tx, actor, inv, incomes, balances);
+    await db().query(`UPDATE incomes SET status = 'reversed' WHERE investment_id = :investmentId AND status = 'completed'`, {
+      replacements: { investmentId },
+      type: QueryTypes.UPDATE,
+      transaction: tx,
+    });
+    const [updated] = await select<InvestmentRow>(
+      tx,
+      `UPDATE investments SET status = 'reversed', reversed_by = :actorId, reversed_at = now(), reverse_reason = :reason WHERE id = :investmentId RETURNING *`,
+      { actorId: actor.id, reason, investmentId },
+    );
+    if (inv.transaction_id) {
+      await MoneyTransaction.update(
+        { status: 'cancelled', reason, processed_by: actor.id, processed_at: new Date() },
+        { where: { id: inv.transaction_id }, transaction: tx },
+      );
+    }
+    const result = { investment: toView(updated), clawed_back: formatMoney(clawedBack), debts_recorded: debts.map((d) => ({ user_id: d.userId, amount: formatMoney(d.amount) })) };
+    await audit(actor, { action: 'investment.reverse', target: { type: 'investment', id: inv.id }, before: toView(inv), after: result, reason }, tx);
+    return result;
+  });
+}
+
+async function clawBack(tx: Transaction, actor: Actor, inv: InvestmentRow, incomes: PaidIncome[], balances: Map<string, Decimal>) {
+  let clawedBack = new Decimal(0);
+  const debts: { userId: number; amount: Decimal }[] = [];
+  for (const income of incomes) {
+    const wallet = INCOME_WALLET[income.income_type];
+    const key = `${income.user_id}:${wallet}`;
+    const held = balances.get(key) ?? new Decimal(0);
+    const owed = new Decimal(income.amount);
+    const take = Decimal.min(held, owed);
+    balances.set(key, held.minus(take));
+    const expense = INCOME_EXPENSE[income.income_type];
+    if (take.gt(0)) {
+      await post(tx, {
+        kind: 'income_clawback',
+        createdBy: actor.id,
+        description: `Clawback of income #${income.id} (investment #${inv.id} reversed)`,
+        legs: [
+          { userId: income.user_id, wallet, debit: take },
+          { platform: expense, credit: take },
+        ],
+      });
+      clawedBack = clawedBack.plus(take);
+    }
+    const shortfall = owed.minus(take);
+    if (shortfall.gt(0)) {
+      await recordDebt(tx, { userId: income.user_id, amount: shortfall, expense, incomeId: income.id, investmentId: inv.id, reason: `Clawback shortfall of income #${income.id}` });
+      debts.push({ userId: income.user_id, amount: shortfall });
+    }
+  }
+  return { clawedBack, debts };
+}

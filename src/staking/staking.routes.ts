@@ -1,0 +1,45 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { defineRoute } from '../http/route.js';
+import { idempotency } from '../http/idempotency.js';
+import { actorFrom } from '../audit/actor.js';
+import { audit } from '../audit/audit.service.js';
+import { moneyString } from '../money/money.js';
+import { listRuns, runStaking } from './staking.service.js';
+
+const runBody = z.object({
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'must be a real date'),
+});
+const runReply = z.object({ date: z.string(), members_paid: z.number().int(), total: moneyString });
+
+export function stakingRoutes(router: Router): void {
+  defineRoute(
+    router,
+    {
+      method: 'post',
+      path: '/admin/staking/run',
+      summary: 'Pay the staking reward for a day (≤ today) now; each member is paid once per day whatever the number of runs',
+      tags: ['staff: income'],
+      access: 'finance.write',
+      status: 200,
+      body: runBody,
+      before: [idempotency],
+      response: runReply,
+    },
+    async ({ req, body }) => {
+      const actor = actorFrom(req);
+      const result = await runStaking(body.date, { triggeredBy: actor.id });
+      await audit(actor, { action: 'staking.run', target: { type: 'staking_day', id: body.date }, after: result });
+      return result;
+    },
+  );
+
+  defineRoute(
+    router,
+    { method: 'get', path: '/admin/staking/runs', summary: 'Recent staking runs: date, status, members paid, total, duration', tags: ['staff: income'], access: 'staff.read' },
+    async () => ({ items: await listRuns() }),
+  );
+}

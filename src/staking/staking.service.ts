@@ -1,0 +1,158 @@
+import { QueryTypes } from 'sequelize';
+import { db, inTransaction } from '../db/database.js';
+import { getConfig } from '../config/config.service.js';
+import { unprocessable } from '../http/errors.js';
+import { Decimal, ZERO, formatMoney } from '../money/money.js';
+import { creditIncomesInBulk } from '../income/income.service.js';
+
+export interface StakingResult {
+  date: string;
+  members_paid: number;
+  total: string;
+}
+
+export interface StakingOptions {
+  /** Members per committed batch. */
+  batchSize?: number;
+  /** Batches in flight at once (default 2: this machine's cores). */
+  concurrency?: number;
+  triggeredBy?: number;
+  /** Called after each batch commits (progress logging; tests use it to stop a run halfway). */
+  afterBatch?: (batch: { paid: number; total: Decimal; upTo: number }) => void | Promise<void>;
+}
+
+/** Today's date (YYYY-MM-DD) in the staking time zone. */
+export async function stakingToday(): Promise<{ today: string; timezone: string }> {
+  const { staking_timezone } = await getConfig(['staking_timezone']);
+  const [row] = await db().query<{ today: string }>(`SELECT to_char(now() AT TIME ZONE :tz, 'YYYY-MM-DD') AS today`, {
+    replacements: { tz: staking_timezone },
+    type: QueryTypes.SELECT,
+  });
+  return { today: row.today, timezone: staking_timezone };
+}
+
+/**
+ * Pays day D's staking reward to every active member holding principal at the end of D (or now,
+ * when D is today): principal × apy / 365 / 100, computed exactly in integer units of 10⁻⁸ and
+ * truncated once. Members are taken in id ranges, each range its own transaction:
+ *  1. claim (member, D) in staking_payouts with ON CONFLICT DO NOTHING — the unique key is what makes
+ *     a rerun, a retry after a crash, or a racing worker pay nothing twice;
+ *  2. one bulk ledger posting for exactly the claimed rows, Income rows beside it, debts first.
+ * A per-range advisory lock stops two racing runs from claiming the same range in different orders.
+ */
+export async function runStaking(date: string, opts: StakingOptions = {}): Promise<StakingResult> {
+  const batchSize = opts.batchSize ?? 20_000;
+  const { staking_apy, staking_timezone } = await getConfig(['staking_apy', 'staking_timezone']);
+  const { today } = await stakingToday();
+  if (date > today) throw unprocessable('future_date', `Staking can run for ${today} or earlier`, [{ field: 'date', message: `must be on or before ${today}` }]);
+
+  const [run] = await db().query<{ id: number; cutoff: Date; day_key: number }>(
+    `INSERT INTO staking_runs (reward_date, apy, triggered_by) VALUES (:date, :apy, :triggeredBy)
+     RETURNING id, least(now(), ((:date::date + 1)::timestamp AT TIME ZONE :tz)) AS cutoff, (:date::date - date '2000-01-01') AS day_key`,
+    { replacements: { date, apy: staking_apy, triggeredBy: opts.triggeredBy ?? null, tz: staking_timezone }, type: QueryTypes.SELECT },
+  );
+  const [{ min_id, max_id }] = await db().query<{ min_id: number | null; max_id: number | null }>(
+    `SELECT min(id) AS min_id, max(id) AS max_id FROM users`,
+    { type: QueryTypes.SELECT },
+  );
+  const description = `Daily staking reward for ${date} (${new Decimal(staking_apy).toString()}% APY)`;
+  let paid = 0;
+  let total = ZERO;
+  const ranges: number[] = [];
+  for (let from = (min_id ?? 1) - 1; max_id !== null && from < max_id; from += batchSize) ranges.push(from);
+  let next = 0;
+  let failed = false;
+  // Disjoint id ranges touch disjoint wallets, so workers never wait on each other's rows.
+  const worker = async () => {
+    while (!failed && next < ranges.length) {
+      const from = ranges[next++];
+      const upTo = from + batchSize;
+      const batch = await inTransaction(async (tx) => {
+        await db().query(`SELECT pg_advisory_xact_lock(:dayKey, :from)`, { replacements: { dayKey: run.day_key, from }, type: QueryTypes.SELECT, transaction: tx });
+        // Tens of thousands of rows per statement: hash joins and sorts should stay in memory.
+        await db().query(`SET LOCAL work_mem = '64MB'`, { transaction: tx });
+        const claimed = await db().query<{ user_id: number; amount: string }>(
+          `WITH late AS (
+             -- principal moved after the cutoff (investments, reversals, adjustments) is taken back out
+             SELECT e.wallet_id, sum(e.credit - e.debit) AS net
+               FROM ledger_postings p JOIN ledger_entries e ON e.posting_id = p.id
+              WHERE p.created_at >= :cutoff AND p.kind IN ('investment', 'investment_reversal', 'adjustment') AND e.account = 'member:balance'
+              GROUP BY e.wallet_id
+           )
+           INSERT INTO staking_payouts (reward_date, user_id, amount, run_id)
+           SELECT :date, w.user_id, r.reward, :runId
+             FROM wallets w
+             JOIN users u ON u.id = w.user_id AND u.is_active AND u.role = 'member'
+             LEFT JOIN late l ON l.wallet_id = w.id
+             CROSS JOIN LATERAL (SELECT w.balance - coalesce(l.net, 0) AS principal) p
+             CROSS JOIN LATERAL (SELECT div(p.principal * 100000000 * :apyUnits, 3650000000000) / 100000000 AS reward) r
+            WHERE w.wallet_type = 'my_investment' AND w.user_id > :from AND w.user_id <= :upTo AND r.reward > 0
+           ON CONFLICT DO NOTHING
+           RETURNING user_id, amount`,
+          {
+            replacements: { cutoff: run.cutoff, date, runId: run.id, from, upTo, apyUnits: new Decimal(staking_apy).times(1e8).toFixed(0) },
+            type: QueryTypes.SELECT,
+            transaction: tx,
+          },
+        );
+        const credits = claimed.map((c) => ({ userId: c.user_id, amount: new Decimal(c.amount) }));
+        const result = await creditIncomesInBulk(tx, { kind: 'staking_reward', type: 'Staking Reward', description, credits });
+        return { paid: credits.length, total: result.total };
+      });
+      paid += batch.paid;
+      total = total.plus(batch.total);
+      await db().query(`UPDATE staking_runs SET members_paid = :paid, total = :total WHERE id = :id`, {
+        replacements: { paid, total: total.toFixed(8), id: run.id },
+        type: QueryTypes.UPDATE,
+      });
+      await opts.afterBatch?.({ ...batch, upTo });
+    }
+  };
+  try {
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: opts.concurrency ?? 2 }, () =>
+        worker().catch((error) => {
+          failed = true;
+          throw error;
+        }),
+      ),
+    );
+    const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failure) throw failure.reason;
+  } catch (error) {
+    await db().query(
+      `UPDATE staking_runs SET status = 'failed', error = :error, finished_at = clock_timestamp(),
+              duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::int WHERE id = :id`,
+      { replacements: { error: String((error as Error).message ?? error).slice(0, 2000), id: run.id }, type: QueryTypes.UPDATE },
+    );
+    throw error;
+  }
+  await db().query(
+    `UPDATE staking_runs SET status = 'completed', finished_at = clock_timestamp(),
+            duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::int WHERE id = :id`,
+    { replacements: { id: run.id }, type: QueryTypes.UPDATE },
+  );
+  return { date, members_paid: paid, total: formatMoney(total) };
+}
+
+/** The days the nightly job owes: yesterday, plus any day missed since the last completed run (at most a week). */
+export async function daysToPay(): Promise<string[]> {
+  const { today } = await stakingToday();
+  const rows = await db().query<{ day: string }>(
+    `SELECT to_char(d, 'YYYY-MM-DD') AS day
+       FROM generate_series(
+              greatest(:today::date - 7, coalesce((SELECT max(reward_date) + 1 FROM staking_runs WHERE status = 'completed'), :today::date - 1)),
+              :today::date - 1, interval '1 day') AS d`,
+    { replacements: { today }, type: QueryTypes.SELECT },
+  );
+  return rows.map((r) => r.day);
+}
+
+export async function listRuns(limit = 20) {
+  const rows = await db().query<Record<string, unknown>>(
+    `SELECT id, to_char(reward_date, 'YYYY-MM-DD') AS date, status, apy, members_paid, total, started_at, finished_at, duration_ms, error
+       FROM staking_runs ORDER BY id DESC LIMIT :limit`,
+    { replacements: { limit }, type: QueryTypes.SELECT },
+  );
+  return rows.map((r) => ({ ...r, apy: formatMoney(r.apy as string), total: formatMoney(r.total as string) }));
+}

@@ -1,0 +1,42 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { defineRoute } from '../http/route.js';
+import { pageQuery } from '../http/pagination.js';
+import { teamMembers, teamStats, teamTree, referralLink } from './team.service.js';
+
+const tags = ['team'];
+const level = z.union([z.literal('all'), z.coerce.number().int().min(1).max(5)], { message: 'must be 1-5 or all' });
+
+const membersQuery = z.object({
+  ...pageQuery,
+  status: z.enum(['active', 'inactive', 'all'], { message: 'must be active, inactive or all' }).default('all'),
+  level: level.default('all').transform((l) => (l === 'all' ? undefined : l)),
+  search: z.string().trim().max(100, 'must be at most 100 characters').optional(),
+});
+const treeQuery = z.object({ depth: z.coerce.number().int().min(1, 'must be 1-5').max(5, 'must be 1-5').default(5) });
+
+/** Member views of their own downline; `referralBaseUrl` is the environment's REFERRAL_BASE_URL. */
+export function teamRoutes(router: Router, referralBaseUrl: string): void {
+  defineRoute(router, { method: 'get', path: '/team/stats', summary: 'Team size, activity, investment and commission, per level 1-5', tags, access: 'member' }, async ({ user }) =>
+    teamStats(user.id),
+  );
+
+  defineRoute(
+    router,
+    { method: 'get', path: '/team/members', summary: 'Your downline (levels 1-5), filtered and paged', tags, access: 'member', query: membersQuery },
+    async ({ user, query }) => teamMembers(user.id, query),
+  );
+
+  defineRoute(
+    router,
+    { method: 'get', path: '/team/tree', summary: 'Your downline as a tree, at most tree_max_nodes nodes', tags, access: 'member', query: treeQuery },
+    async ({ user, query }) => {
+      const { tree, truncated } = await teamTree(user.id, query.depth);
+      return { tree, truncated };
+    },
+  );
+
+  defineRoute(router, { method: 'get', path: '/team/referral-link', summary: 'Your referral link and code', tags, access: 'member' }, async ({ user }) =>
+    referralLink(user.id, referralBaseUrl),
+  );
+}

@@ -1,0 +1,136 @@
+import { QueryTypes } from 'sequelize';
+import { db, inTransaction } from '../db/database.js';
+import { getConfig } from '../config/config.service.js';
+import { offsetOf } from '../http/pagination.js';
+import { ZERO, formatMoney } from '../money/money.js';
+import { MAX_LEVEL } from '../referrals/referrals.service.js';
+
+/** The fields every team view shows of a downline member: never their email. */
+interface MemberRow {
+  id: number;
+  username: string;
+  full_name: string;
+  level: number;
+  joined_at: Date;
+  is_active: boolean;
+  investment: string;
+  rank: string;
+}
+
+const MEMBER_COLUMNS = `u.id, u.username, trim(u.first_name || ' ' || u.last_name) AS full_name, r.level, u.created_at AS joined_at,
+  u.is_active, u.total_investment AS investment, u.rank`;
+
+const memberView = (m: MemberRow) => ({
+  id: m.id,
+  username: m.username,
+  full_name: m.full_name,
+  level: m.level,
+  joined_at: m.joined_at.toISOString(),
+  is_active: m.is_active,
+  investment: formatMoney(m.investment),
+  rank: m.rank,
+});
+
+/** Levels 1-5 from the closure table in one grouped query, plus commission earned. */
+export async function teamStats(userId: number) {
+  const levels = await db().query<{ level: number; members: number; active: number; investment: string }>(
+    `SELECT r.level, count(*)::int AS members, (count(*) FILTER (WHERE u.is_active))::int AS active, sum(u.total_investment) AS investment
+       FROM referrals r JOIN users u ON u.id = r.referred_id WHERE r.referrer_id = :userId GROUP BY r.level`,
+    { replacements: { userId }, type: QueryTypes.SELECT },
+  );
+  const [{ earned }] = await db().query<{ earned: string }>(
+    `SELECT coalesce(sum(amount), 0) AS earned FROM incomes
+      WHERE user_id = :userId AND income_type IN ('Direct Referral', 'Level Bonus') AND status = 'completed'`,
+    { replacements: { userId }, type: QueryTypes.SELECT },
+  );
+  const byLevel = new Map(levels.map((l) => [l.level, l]));
+  const perLevel = Array.from({ length: MAX_LEVEL }, (_, i) => {
+    const l = byLevel.get(i + 1);
+    return { level: i + 1, members: l?.members ?? 0, active_members: l?.active ?? 0, investment: formatMoney(l?.investment ?? 0) };
+  });
+  return {
+    total_team: perLevel.reduce((n, l) => n + l.members, 0),
+    direct_referrals: perLevel[0].members,
+    active_members: perLevel.reduce((n, l) => n + l.active_members, 0),
+    commission_earned: formatMoney(earned),
+    team_investment: formatMoney(perLevel.reduce((s, l) => s.plus(l.investment), ZERO)),
+    levels: perLevel,
+  };
+}
+
+export interface MembersQuery {
+  page: number;
+  per_page: number;
+  status: 'active' | 'inactive' | 'all';
+  level?: number;
+  search?: string;
+}
+
+/** The downline, filtered and paged, newest first. */
+export async function teamMembers(userId: number, q: MembersQuery) {
+  const where = ['r.referrer_id = :userId'];
+  if (q.status !== 'all') where.push(q.status === 'active' ? 'u.is_active' : 'NOT u.is_active');
+  if (q.level) where.push('r.level = :level');
+  if (q.search) where.push(`(u.username ILIKE :pattern OR (u.first_name || ' ' || u.last_name) ILIKE :pattern)`);
+  const replacements = {
+    userId,
+    level: q.level ?? null,
+    pattern: q.search ? `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null,
+    limit: q.per_page,
+    offset: offsetOf(q),
+  };
+  const from = `FROM referrals r JOIN users u ON u.id = r.referred_id WHERE ${where.join(' AND ')}`;
+  const rows = await db().query<MemberRow>(`SELECT ${MEMBER_COLUMNS} ${from} ORDER BY u.created_at DESC, u.id DESC LIMIT :limit OFFSET :offset`, {
+    replacements,
+    type: QueryTypes.SELECT,
+  });
+  const [{ total }] = await db().query<{ total: number }>(`SELECT count(*)::int AS total ${from}`, { replacements, type: QueryTypes.SELECT });
+  return { items: rows.map(memberView), page: q.page, per_page: q.per_page, total };
+}
+
+/** The tree's one query (exported for the benchmark, which times it on the server alone). */
+export const TREE_SQL = `SELECT u.id, u.username, trim(u.first_name || ' ' || u.last_name) AS full_name, r.level,
+        to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS joined_at,
+        u.is_active, u.total_investment::text AS investment, u.rank, u.sponsor_id
+   FROM referrals r JOIN users u ON u.id = r.referred_id
+  WHERE r.referrer_id = :userId AND r.level <= :depth
+  ORDER BY r.level, r.referred_id LIMIT :limit`;
+
+type TreeNode = ReturnType<typeof memberView> & { children: TreeNode[] };
+
+/**
+ * The downline as a tree, `depth` generations deep, from ONE query over the closure table (each
+ * row's parent is its sponsor). Rows come level by level, so every node's parent is already placed;
+ * past `tree_max_nodes` the rest is cut and `truncated` says so (members pages through it all).
+ */
+export async function teamTree(userId: number, depth: number, maxNodes?: number) {
+  const cap = maxNodes ?? (await getConfig(['tree_max_nodes'])).tree_max_nodes;
+  // Up to tree_max_nodes rows: PostgreSQL formats the timestamps and amounts (NUMERIC(20,8) prints
+  // its 8 places), so Node only links nodes; the sort gets enough memory to stay off disk.
+  const rows = await inTransaction(async (tx) => {
+    await db().query(`SET LOCAL work_mem = '64MB'`, { transaction: tx });
+    return db().query<Omit<MemberRow, 'joined_at'> & { joined_at: string; sponsor_id: number }>(
+      TREE_SQL,
+      { replacements: { userId, depth, limit: cap + 1 }, type: QueryTypes.SELECT, transaction: tx },
+    );
+  });
+  const truncated = rows.length > cap;
+  const nodes = new Map<number, TreeNode>();
+  const tree: TreeNode[] = [];
+  for (let i = 0; i < rows.length && i < cap; i++) {
+    const { sponsor_id, ...row } = rows[i];
+    const node: TreeNode = { ...row, children: [] };
+    nodes.set(row.id, node);
+    if (row.level === 1) tree.push(node);
+    else nodes.get(sponsor_id)?.children.push(node);
+  }
+  return { tree, truncated, nodes: nodes.size };
+}
+
+export async function referralLink(userId: number, baseUrl: string) {
+  const [user] = await db().query<{ username: string; referral_code: string }>(`SELECT username, referral_code FROM users WHERE id = :userId`, {
+    replacements: { userId },
+    type: QueryTypes.SELECT,
+  });
+  return { referral_link: `${baseUrl.replace(/\/+$/, '')}/Register/${user.username}`, referral_code: user.referral_code };
+}
