@@ -74,7 +74,9 @@ export async function createJobs(opts: { pool: pg.Pool; env: Env; logger: Logger
     async start() {
       await agenda.start();
       for (const spec of JOBS) {
-        if (spec.every) await agenda.every(spec.every, spec.name, {}, { timezone: spec.timezone, skipImmediate: true });
+        if (!spec.every) continue;
+        const timezone = typeof spec.timezone === 'function' ? await spec.timezone() : spec.timezone;
+        await agenda.every(spec.every, spec.name, {}, { timezone, skipImmediate: true });
       }
     },
     async stop(timeoutMs) {

@@ -18,7 +18,8 @@ export interface JobSpec<Data = Record<string, unknown>> {
   name: string;
   /** Cron expression or human interval; absent for jobs only queued on demand. */
   every?: string;
-  timezone?: string;
+  /** Time zone of the cron schedule, or a function reading it (e.g. from config) at start-up. */
+  timezone?: string | (() => Promise<string>);
   concurrency?: number;
   /** Returns a summary (counts, totals) kept on the job record and in job_runs. */
   run(job: Job<Data>, ctx: JobContext): Promise<Record<string, unknown> | void>;

@@ -9,7 +9,7 @@ import { daysToPay, runStaking, stakingToday } from './staking.service.js';
 export const dailyStakingJob: JobSpec = {
   name: 'daily-staking',
   every: '0 0 * * *',
-  timezone: 'UTC',
+  timezone: async () => (await stakingToday()).timezone,
   async run(job, { logger }) {
     const { timezone } = await stakingToday();
     const results = [];
