@@ -92,3 +92,4 @@ try {
   await server.close();
   await pgServer.stop();
 }
+process.exit(process.exitCode ?? 0);
