@@ -15,3 +15,11 @@ export const readOnlyActions = {
   delete: { isAccessible: false, isVisible: false },
   bulkDelete: { isAccessible: false, isVisible: false },
 };
+
+/** The read-only view staff of every role get: list, show and search, nothing that writes. */
+export const staffReadActions = {
+  ...readOnlyActions,
+  list: { isAccessible: canAction('staff.read') },
+  show: { isAccessible: canAction('staff.read') },
+  search: { isAccessible: canAction('staff.read') },
+};

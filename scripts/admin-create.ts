@@ -7,12 +7,10 @@
 import 'reflect-metadata';
 import 'dotenv/config';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { EnvError, loadEnv } from '../src/config/env.js';
-import { openDatabase } from '../src/db/database.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.js';
+import { connect } from '../src/db/connect.js';
 import { migrateAndSeed } from '../src/db/migrate.js';
 import { newPassword } from '../src/auth/passwords.js';
 import { STAFF_ROLES } from '../src/users/user.model.js';
@@ -64,13 +62,8 @@ async function main(): Promise<void> {
   const env = loadEnv();
   // The schema and seeders must exist; keep the log quiet unless something goes wrong.
   const logger = pino({ level: env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL });
-  let embedded: EmbeddedDatabase | undefined;
-  let url = env.DATABASE_URL;
-  if (!url) {
-    embedded = await startEmbeddedPostgres({ dir: path.join(env.DATA_DIR, 'pg'), port: env.EMBEDDED_PG_PORT, database: 'metax', logger });
-    url = embedded.url;
-  }
-  const database = openDatabase(url, { poolMax: 2, logger });
+  const connection = await connect({ ...env, DB_POOL_MAX: 2 }, logger);
+  const { url, database } = connection;
   try {
     await migrateAndSeed(url, { sequelize: database.sequelize, env, logger });
     const existing = await findByLogin(args.username);
@@ -83,8 +76,7 @@ async function main(): Promise<void> {
     // Printed once: the only place a generated password ever appears.
     if (!args.password) process.stdout.write(`  password: ${password}\n`);
   } finally {
-    await database.close();
-    await embedded?.stop();
+    await connection.close();
   }
 }
 

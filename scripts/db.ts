@@ -5,10 +5,8 @@
  */
 import 'reflect-metadata';
 import 'dotenv/config';
-import path from 'node:path';
 import { EnvError, loadEnv } from '../src/config/env.js';
-import { openDatabase } from '../src/db/database.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.js';
+import { connect } from '../src/db/connect.js';
 import { migrateAndSeed, migrateOnly } from '../src/db/migrate.js';
 // Not server.ts's createLogger: importing server.ts would load AdminJS and agendash for nothing.
 import pino from 'pino';
@@ -19,13 +17,8 @@ type Command = (typeof commands)[number];
 async function main(command: Command): Promise<void> {
   const env = loadEnv();
   const logger = pino({ level: env.LOG_LEVEL });
-  let embedded: EmbeddedDatabase | undefined;
-  let url = env.DATABASE_URL;
-  if (!url) {
-    embedded = await startEmbeddedPostgres({ dir: path.join(env.DATA_DIR, 'pg'), port: env.EMBEDDED_PG_PORT, database: 'metax', logger });
-    url = embedded.url;
-  }
-  const database = openDatabase(url, { poolMax: 2, logger });
+  const connection = await connect({ ...env, DB_POOL_MAX: 2 }, logger);
+  const { url, database } = connection;
   try {
     if (command === 'migrate') {
       const applied = await migrateOnly(url, database.sequelize, logger);
@@ -36,8 +29,7 @@ async function main(command: Command): Promise<void> {
       logger.info('seeders ran');
     }
   } finally {
-    await database.close();
-    await embedded?.stop();
+    await connection.close();
   }
 }
 

@@ -1,6 +1,6 @@
 import type { ResourceWithOptions } from 'adminjs';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
-import { canAction, readOnlyActions } from '../access.js';
+import { staffReadActions } from '../access.js';
 
 export const auditResource: ResourceWithOptions = {
   resource: AuditLog,
@@ -10,10 +10,7 @@ export const auditResource: ResourceWithOptions = {
     filterProperties: ['action', 'actor_id', 'target_type', 'target_id', 'created_at'],
     sort: { sortBy: 'id', direction: 'desc' },
     actions: {
-      ...readOnlyActions,
-      list: { isAccessible: canAction('staff.read') },
-      show: { isAccessible: canAction('staff.read') },
-      search: { isAccessible: canAction('staff.read') },
+      ...staffReadActions,
     },
   },
 };

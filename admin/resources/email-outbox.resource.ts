@@ -3,7 +3,7 @@ import { EmailOutbox } from '../../src/notify/email-outbox.model.js';
 import { retryEmail } from '../../src/notify/outbox.service.js';
 import { AppError } from '../../src/http/errors.js';
 import type { Role } from '../../src/users/user.model.js';
-import { canAction, readOnlyActions } from '../access.js';
+import { canAction, staffReadActions } from '../access.js';
 
 export const emailOutboxLabel = { email_outbox: 'Email outbox' };
 
@@ -28,10 +28,7 @@ export const emailOutboxResource: ResourceWithOptions = {
     },
     sort: { sortBy: 'id', direction: 'desc' },
     actions: {
-      ...readOnlyActions,
-      list: { isAccessible: canAction('staff.read') },
-      show: { isAccessible: canAction('staff.read') },
-      search: { isAccessible: canAction('staff.read') },
+      ...staffReadActions,
       retry: {
         actionType: 'record',
         icon: 'RefreshCw',

@@ -3,15 +3,9 @@ import { Investment } from '../../src/investments/investment.model.js';
 import { Income } from '../../src/income/income.model.js';
 import { reverseInvestment } from '../../src/investments/investments.service.js';
 import { AppError } from '../../src/http/errors.js';
-import type { Role } from '../../src/users/user.model.js';
-import { canAction, readOnlyActions } from '../access.js';
+import { canAction, staffReadActions } from '../access.js';
+import { actorOf } from '../actor.js';
 
-const readOnly = {
-  ...readOnlyActions,
-  list: { isAccessible: canAction('staff.read') },
-  show: { isAccessible: canAction('staff.read') },
-  search: { isAccessible: canAction('staff.read') },
-};
 
 /**
  * "Reverse" runs the same service as POST /api/admin/investments/:id/reverse (finance role). AdminJS
@@ -20,7 +14,7 @@ const readOnly = {
 async function reverse(_request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> {
   const { record, currentAdmin, h, resource } = context;
   if (!record || !currentAdmin) throw new Error('reverse needs a record and a signed-in staff member');
-  const actor = { id: Number(currentAdmin.id), role: currentAdmin.role as Role };
+  const actor = actorOf(currentAdmin);
   let notice: { message: string; type: 'success' | 'error' };
   try {
     const result = await reverseInvestment(actor, Number(record.id()), `Reversed in the back-office by ${currentAdmin.title ?? currentAdmin.email}`);
@@ -42,7 +36,7 @@ export const investmentsResource: ResourceWithOptions = {
     filterProperties: ['user_id', 'status', 'created_at'],
     sort: { sortBy: 'id', direction: 'desc' },
     actions: {
-      ...readOnly,
+      ...staffReadActions,
       reverse: {
         actionType: 'record',
         icon: 'RotateCcw',
@@ -62,6 +56,6 @@ export const incomesResource: ResourceWithOptions = {
     listProperties: ['id', 'user_id', 'income_type', 'amount', 'from_user_id', 'level', 'status', 'created_at'],
     filterProperties: ['user_id', 'income_type', 'status', 'investment_id', 'created_at'],
     sort: { sortBy: 'id', direction: 'desc' },
-    actions: readOnly,
+    actions: staffReadActions,
   },
 };

@@ -1,6 +1,6 @@
 import type { ResourceWithOptions } from 'adminjs';
 import { JOB_OUTCOMES, JobRun } from '../../src/jobs/job-run.model.js';
-import { canAction, readOnlyActions } from '../access.js';
+import { staffReadActions } from '../access.js';
 
 export const jobRunsLabel = { job_runs: 'Job runs' };
 
@@ -18,10 +18,7 @@ export const jobRunsResource: ResourceWithOptions = {
     },
     sort: { sortBy: 'id', direction: 'desc' },
     actions: {
-      ...readOnlyActions,
-      list: { isAccessible: canAction('staff.read') },
-      show: { isAccessible: canAction('staff.read') },
-      search: { isAccessible: canAction('staff.read') },
+      ...staffReadActions,
     },
   },
 };

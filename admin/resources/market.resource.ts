@@ -7,7 +7,7 @@ import { MXCChartData } from '../../src/market/mxc-chart.model.js';
 import { MXCPrice } from '../../src/market/mxc-price.model.js';
 import { addChartPoint, generateChartPoints } from '../../src/market/mxc-chart.service.js';
 import { updateMxcPrice } from '../../src/market/mxc-price.service.js';
-import { canAction, readOnlyActions } from '../access.js';
+import { canAction, staffReadActions } from '../access.js';
 import { actorOf } from '../actor.js';
 
 /*
@@ -18,12 +18,6 @@ import { actorOf } from '../actor.js';
  */
 
 const navigation = { name: 'Market', icon: 'TrendingUp' };
-const readActions = {
-  ...readOnlyActions,
-  list: { isAccessible: canAction('staff.read') },
-  show: { isAccessible: canAction('staff.read') },
-  search: { isAccessible: canAction('staff.read') },
-};
 
 /** Form values arrive as strings: blanks mean "left out", whole-number fields become numbers. */
 function formInput(payload: Record<string, unknown> | undefined, fields: readonly string[], numeric: readonly string[]) {
@@ -114,7 +108,7 @@ export const mxcPriceResource: ResourceWithOptions = {
     },
     sort: { sortBy: 'created_at', direction: 'desc' },
     actions: {
-      ...readActions,
+      ...staffReadActions,
       new: adminForm({
         schema: setPriceBody,
         fields: PRICE_FIELDS,
@@ -143,7 +137,7 @@ export const mxcChartResource: ResourceWithOptions = {
     },
     sort: { sortBy: 'timestamp', direction: 'desc' },
     actions: {
-      ...readActions,
+      ...staffReadActions,
       new: adminForm({
         schema: addChartPointBody,
         fields: ['timestamp', 'price', 'volume', 'reason'],
@@ -176,7 +170,7 @@ export const mxcChartGenerateResource: ResourceWithOptions = {
     },
     sort: { sortBy: 'timestamp', direction: 'desc' },
     actions: {
-      ...readActions,
+      ...staffReadActions,
       // Read-only filter on its own list: this view is about generated points.
       list: {
         isAccessible: canAction('staff.read'),

@@ -3,7 +3,7 @@ import { MoneyTransaction } from '../../src/wallets/transaction.model.js';
 import { approve, reject } from '../../src/wallets/transactions.service.js';
 import { approveBody, rejectBody } from '../../src/wallets/transactions.schemas.js';
 import { AppError } from '../../src/http/errors.js';
-import { canAction, readOnlyActions } from '../access.js';
+import { canAction, staffReadActions } from '../access.js';
 import { actorOf } from '../actor.js';
 
 const isPending = ({ record }: Pick<ActionContext, 'record'>) => record?.params.status === 'pending';
@@ -53,10 +53,7 @@ export const transactionsResource: ResourceWithOptions = {
       },
     },
     actions: {
-      ...readOnlyActions,
-      list: { isAccessible: canAction('staff.read') },
-      show: { isAccessible: canAction('staff.read') },
-      search: { isAccessible: canAction('staff.read') },
+      ...staffReadActions,
       approve: {
         actionType: 'record',
         icon: 'Check',
