@@ -2,14 +2,16 @@ import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import type { Env } from '../config/env.js';
 import { AppError } from './errors.js';
+import { isMoneyRequest } from './route.js';
 
-function limiter(opts: { windowSeconds: number; max: number; key?: (req: Request) => string; skipSuccessful?: boolean }): RequestHandler {
+function limiter(opts: { windowSeconds: number; max: number; key?: (req: Request) => string; skipSuccessful?: boolean; skip?: (req: Request) => boolean }): RequestHandler {
   return rateLimit({
     windowMs: opts.windowSeconds * 1000,
     limit: opts.max,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     skipSuccessfulRequests: opts.skipSuccessful ?? false,
+    skip: opts.skip,
     keyGenerator: opts.key ?? ((req) => ipKeyGenerator(req.ip ?? '')),
     handler: (_req: Request, res: Response, next, options) => {
       const retryAfter = String(Math.ceil(options.windowMs / 1000));
@@ -30,7 +32,7 @@ export interface RateLimits {
  */
 export function rateLimits(env: Env): RateLimits {
   return {
-    api: limiter({ windowSeconds: env.RATE_LIMIT_API_WINDOW_SECONDS, max: env.RATE_LIMIT_API_MAX }),
+    api: limiter({ windowSeconds: env.RATE_LIMIT_API_WINDOW_SECONDS, max: env.RATE_LIMIT_API_MAX, skip: isMoneyRequest }),
     register: limiter({ windowSeconds: env.RATE_LIMIT_REGISTER_WINDOW_SECONDS, max: env.RATE_LIMIT_REGISTER_MAX }),
     login: limiter({
       windowSeconds: env.RATE_LIMIT_LOGIN_WINDOW_SECONDS,

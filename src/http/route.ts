@@ -5,6 +5,7 @@ import { can, type Permission } from '../auth/permissions.js';
 import { badRequest, forbidden } from './errors.js';
 import { errorSchema, registry } from './openapi.js';
 import { parse } from './validate.js';
+import { idempotency } from './idempotency.js';
 
 /** public: no token; member: any signed-in user; a permission: a staff role holding it. */
 export type Access = 'public' | 'member' | Permission;
@@ -24,8 +25,10 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   /** The success status and body schema (for the document). */
   status?: number;
   response?: z.ZodType;
-  /** Extra middleware after authentication (rate limits, idempotency). */
+  /** Extra middleware after authentication (e.g. a rate limit). */
   before?: RequestHandler[];
+  /** A money write: honours Idempotency-Key and is exempt from the API-wide rate limit. */
+  money?: boolean;
   description?: string;
 }
 
@@ -62,6 +65,11 @@ export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
   if (spec.access !== 'public') guards.push(authenticate);
   if (spec.access !== 'public' && spec.access !== 'member') guards.push(requirePermission(spec.access));
 
+  if (spec.money) {
+    guards.push(idempotency);
+    moneyRoutes.push({ method: spec.method.toUpperCase(), pattern: new RegExp(`^${spec.path.replace(/:\w+/g, '[^/]+')}/?$`) });
+  }
+
   router[spec.method](spec.path, ...guards, ...(spec.before ?? []), async (req: Request, res: Response) => {
     if ((req as { malformedBody?: boolean }).malformedBody) throw badRequest('Request body is not valid JSON');
     const body = spec.body ? parse(spec.body, req.body ?? {}) : req.body;
@@ -74,6 +82,13 @@ export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
   registerDocument(spec, status);
 }
 
+const moneyRoutes: { method: string; pattern: RegExp }[] = [];
+
+/** Money writes are never throttled by the API-wide limit (API.md); paths are relative to /api. */
+export function isMoneyRequest(req: Request): boolean {
+  return moneyRoutes.some((r) => r.method === req.method && r.pattern.test(req.path));
+}
+
 function requirePermission(permission: Permission): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     next(can(req.user?.role, permission) ? undefined : forbidden(`Requires the ${permission} permission`));
@@ -81,6 +96,9 @@ function requirePermission(permission: Permission): RequestHandler {
 }
 
 const documented = new Set<string>();
+const idempotencyHeader = z.object({
+  'Idempotency-Key': z.string().min(1).max(255).optional().meta({ description: 'Replays return the first answer; another body with the same key is 409' }),
+});
 
 function registerDocument(spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>, status: number): void {
   // The app may be built more than once per process (tests): document each route once.
@@ -108,6 +126,7 @@ function registerDocument(spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>, stat
       ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
       ...(spec.query ? { query: spec.query as never } : {}),
       ...(spec.params ? { params: spec.params as never } : {}),
+      ...(spec.money ? { headers: idempotencyHeader as never } : {}),
     },
     responses,
   });

@@ -1,6 +1,5 @@
 import type { Router } from 'express';
 import { defineRoute } from '../http/route.js';
-import { idempotency } from '../http/idempotency.js';
 import { actorFrom } from '../audit/actor.js';
 import { distributeBody, distributeReply, historyQuery } from './income.schemas.js';
 import { incomeHistory, incomeSummary } from './income-views.service.js';
@@ -29,7 +28,7 @@ export function incomeRoutes(router: Router): void {
       access: 'finance.write',
       status: 200,
       body: distributeBody,
-      before: [idempotency],
+      money: true,
       response: distributeReply,
     },
     async ({ req, body }) => distributeIncome(actorFrom(req), body),

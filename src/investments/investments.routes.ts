@@ -1,6 +1,5 @@
 import type { Router } from 'express';
 import { defineRoute } from '../http/route.js';
-import { idempotency } from '../http/idempotency.js';
 import { actorFrom } from '../audit/actor.js';
 import { idParam } from '../wallets/transactions.schemas.js';
 import { toView as transactionView } from '../wallets/transactions.service.js';
@@ -19,7 +18,7 @@ export function investmentRoutes(router: Router): void {
       tags,
       access: 'member',
       body: investBody,
-      before: [idempotency],
+      money: true,
       response: investReply,
     },
     async ({ user, body }) => {
@@ -45,7 +44,7 @@ export function investmentRoutes(router: Router): void {
       status: 200,
       params: idParam,
       body: reverseBody,
-      before: [idempotency],
+      money: true,
       response: reverseReply,
     },
     async ({ req, params, body }) => reverseInvestment(actorFrom(req), params.id, body.reason),

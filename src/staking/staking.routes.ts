@@ -1,7 +1,6 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { defineRoute } from '../http/route.js';
-import { idempotency } from '../http/idempotency.js';
 import { actorFrom } from '../audit/actor.js';
 import { audit } from '../audit/audit.service.js';
 import { moneyString } from '../money/money.js';
@@ -26,7 +25,7 @@ export function stakingRoutes(router: Router): void {
       access: 'finance.write',
       status: 200,
       body: runBody,
-      before: [idempotency],
+      money: true,
       response: runReply,
     },
     async ({ req, body }) => {

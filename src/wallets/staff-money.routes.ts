@@ -1,7 +1,6 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { defineRoute } from '../http/route.js';
-import { idempotency } from '../http/idempotency.js';
 import { actorFrom } from '../audit/actor.js';
 import { moneyString } from '../money/money.js';
 import { WALLET_TYPES } from './wallet-types.js';
@@ -45,7 +44,7 @@ export function staffMoneyRoutes(router: Router): void {
       status: 200,
       params: idParam,
       body: approveBody,
-      before: [idempotency],
+      money: true,
       response: transactionReply,
     },
     async ({ req, params, body }) => ({ transaction: toView(await approve(actorFrom(req), params.id, body), { staff: true }) }),
@@ -62,7 +61,7 @@ export function staffMoneyRoutes(router: Router): void {
       status: 200,
       params: idParam,
       body: rejectBody,
-      before: [idempotency],
+      money: true,
       response: transactionReply,
     },
     async ({ req, params, body }) => ({ transaction: toView(await reject(actorFrom(req), params.id, body), { staff: true }) }),
@@ -92,7 +91,7 @@ export function staffMoneyRoutes(router: Router): void {
       access: 'finance.write',
       params: idParam,
       body: adjustBody,
-      before: [idempotency],
+      money: true,
       response: walletsReply.extend({ transaction: transactionReply.shape.transaction }),
     },
     async ({ req, params, body }) => {

@@ -1,6 +1,5 @@
 import type { Router } from 'express';
 import { defineRoute } from '../http/route.js';
-import { idempotency } from '../http/idempotency.js';
 import {
   depositBody,
   historyQuery,
@@ -13,7 +12,7 @@ import {
 import { cancelWithdrawal, getOwn, history, requestDeposit, requestWithdrawal, toView, transfer } from './transactions.service.js';
 
 const tags = ['transactions'];
-const money = { access: 'member' as const, tags, before: [idempotency], response: transactionReply };
+const money = { access: 'member' as const, tags, money: true, response: transactionReply };
 
 export function transactionRoutes(router: Router): void {
   defineRoute(
