@@ -168,7 +168,12 @@ describe('transfers', () => {
     await fund(t, m, finance, '30');
     const ok = await t.request('POST', '/api/transactions/transfer', { token: m.token, body: { amount: '12.5', from_wallet: 'available_fund', to_wallet: 'main_balance' } });
     expect(ok.status).toBe(201);
-    expect(ok.body.transaction).toMatchObject({ transaction_type: 'transfer', wallet_type: 'available_fund', to_wallet_type: 'main_balance', status: 'completed' });
+    expect(ok.body.transaction).toMatchObject({ transaction_type: 'transfer', wallet_type: 'available_fund', to_wallet_type: 'main_balance', status: 'completed', reference: null });
+    expect(Object.keys(ok.body.transaction).sort()).toEqual(
+      ['admin_notes', 'amount', 'created_at', 'description', 'fee', 'id', 'net_amount', 'processed_at', 'processed_by', 'reason', 'reference', 'status', 'to_wallet_type', 'transaction_type', 'tx_hash', 'user_id', 'wallet_address', 'wallet_type'],
+    );
+    const stored = await t.request('GET', `/api/transactions/${ok.body.transaction.id}`, { token: m.token });
+    expect(stored.body.transaction).toEqual(ok.body.transaction);
     const b = await balances(t, m.token);
     expect([b.available_fund, b.main_balance]).toEqual(['17.50000000', '12.50000000']);
     const tr = (body: Record<string, unknown>) => t.request('POST', '/api/transactions/transfer', { token: m.token, body: { amount: '1', ...body } });

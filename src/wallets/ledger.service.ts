@@ -10,12 +10,28 @@ export type Leg =
   | { userId: number; wallet: WalletType; locked?: boolean; debit?: Decimal; credit?: Decimal }
   | { platform: PlatformAccount; debit?: Decimal; credit?: Decimal };
 
+/** Columns of the member-visible `transactions` row a posting may create in the same statement. */
+const RECORD_COLUMNS = [
+  'user_id', 'transaction_type', 'wallet_type', 'to_wallet_type', 'amount', 'fee', 'net_amount', 'status',
+  'description', 'reference', 'wallet_address', 'tx_hash', 'admin_notes', 'reason', 'processed_by', 'processed_at',
+] as const;
+export type TransactionRecord = Partial<Record<(typeof RECORD_COLUMNS)[number], string | number | Date | null>>;
+
 export interface Posting {
   kind: PostingKind;
   legs: Leg[];
   description?: string;
+  /** The transactions row this posting belongs to: an existing id, or a new row to write with it. */
   transactionId?: number;
+  record?: TransactionRecord;
   createdBy?: number;
+}
+
+export interface Posted {
+  postingId: number;
+  transactionId: number | null;
+  /** created_at of a row written from `record`. */
+  createdAt: Date | null;
 }
 
 interface LockedWallet {
@@ -42,7 +58,7 @@ const walletKey = (userId: number, wallet: WalletType) => `${userId}:${wallet}`;
  * debits equal credits and that no bucket goes negative, writes the immutable entries and the new
  * wallet balances. Income kinds also move the member's total_income memo.
  */
-export async function post(tx: Transaction, posting: Posting): Promise<{ postingId: number }> {
+export async function post(tx: Transaction, posting: Posting): Promise<Posted> {
   const legs = withIncomeMemo(posting);
   const debits = legs.reduce((sum, l) => sum.plus(l.debit ?? ZERO), ZERO);
   const credits = legs.reduce((sum, l) => sum.plus(l.credit ?? ZERO), ZERO);
@@ -117,18 +133,26 @@ async function lockWallets(tx: Transaction, legs: Leg[]): Promise<Map<string, Lo
   return new Map(rows.map((r) => [walletKey(r.user_id, r.wallet_type), r]));
 }
 
-/** One statement: the posting, its entries and the wallet updates. */
+/**
+ * One statement — a round trip saved is most of a transfer's cost: the member-visible transactions
+ * row (when the posting brings one), the posting, its entries and the wallet updates.
+ */
 async function writePosting(
   tx: Transaction,
   posting: Posting,
   entries: EntryRow[],
   next: Map<number, { balance: Decimal; locked: Decimal }>,
-): Promise<{ postingId: number }> {
+): Promise<Posted> {
   const walletIds = [...next.keys()];
-  const [row] = await db().query<{ id: number }>(
-    `WITH p AS (
+  const columns = RECORD_COLUMNS.filter((c) => posting.record && c in posting.record);
+  const source = posting.record
+    ? `INSERT INTO transactions (${columns.join(', ')}) VALUES (${columns.map((c) => `:record_${c}`).join(', ')}) RETURNING id, created_at`
+    : `SELECT CAST(:transactionId AS integer) AS id, CAST(NULL AS timestamptz) AS created_at`;
+  const recordValues = Object.fromEntries(columns.map((c) => [`record_${c}`, posting.record![c] ?? null]));
+  const [row] = await db().query<{ posting_id: string; transaction_id: number | null; created_at: Date | null }>(
+    `WITH t AS (${source}), p AS (
        INSERT INTO ledger_postings (kind, description, transaction_id, created_by)
-       VALUES (:kind, :description, :transactionId, :createdBy) RETURNING id
+       SELECT :kind, :description, t.id, :createdBy FROM t RETURNING id
      ), e AS (
        INSERT INTO ledger_entries (posting_id, account, wallet_id, debit, credit)
        SELECT p.id, x.account, x.wallet_id, x.debit, x.credit
@@ -139,9 +163,10 @@ async function writePosting(
          FROM unnest(ARRAY[:walletIds]::int[], ARRAY[:balances]::numeric[], ARRAY[:lockeds]::numeric[]) AS v(id, balance, locked)
         WHERE wallets.id = v.id
      )
-     SELECT id FROM p`,
+     SELECT p.id AS posting_id, t.id AS transaction_id, t.created_at FROM p, t`,
     {
       replacements: {
+        ...recordValues,
         kind: posting.kind,
         description: posting.description ?? null,
         transactionId: posting.transactionId ?? null,
@@ -158,7 +183,7 @@ async function writePosting(
       transaction: tx,
     },
   );
-  return { postingId: Number(row.id) };
+  return { postingId: Number(row.posting_id), transactionId: row.transaction_id, createdAt: row.created_at };
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   notifyWithdrawalRejected,
   notifyWithdrawalRequested,
 } from '../notify/notifications.js';
-import { post } from './ledger.service.js';
+import { post, type Posting, type TransactionRecord } from './ledger.service.js';
 import { MoneyTransaction } from './transaction.model.js';
 import type { WalletType } from './wallet-types.js';
 import type { depositBody, historyQuery, staffListQuery, transferBody, withdrawBody } from './transactions.schemas.js';
@@ -26,19 +26,19 @@ export function toView(t: MoneyTransaction, opts: { staff: boolean } = { staff: 
     user_id: t.user_id,
     transaction_type: t.transaction_type,
     wallet_type: t.wallet_type,
-    to_wallet_type: t.to_wallet_type,
+    to_wallet_type: t.to_wallet_type ?? null,
     amount: formatMoney(t.amount),
     fee: formatMoney(t.fee),
     net_amount: formatMoney(t.net_amount),
     status: t.status,
-    description: t.description,
-    reference: t.reference,
-    wallet_address: t.wallet_address,
-    tx_hash: t.tx_hash,
+    description: t.description ?? null,
+    reference: t.reference ?? null,
+    wallet_address: t.wallet_address ?? null,
+    tx_hash: t.tx_hash ?? null,
     // Staff-only fields: members see the outcome and a rejection's reason, not internal notes.
-    admin_notes: opts.staff ? t.admin_notes : null,
-    reason: t.reason,
-    processed_by: opts.staff ? t.processed_by : null,
+    admin_notes: opts.staff ? (t.admin_notes ?? null) : null,
+    reason: t.reason ?? null,
+    processed_by: opts.staff ? (t.processed_by ?? null) : null,
     created_at: t.created_at.toISOString(),
     processed_at: t.processed_at?.toISOString() ?? null,
   };
@@ -94,8 +94,9 @@ export async function requestWithdrawal(userId: number, input: z.output<typeof w
     if (fee.gte(input.amount)) {
       throw unprocessable('fee_exceeds_amount', 'The withdrawal fee would take the whole amount', [{ field: 'amount', message: `must exceed the fee of ${formatMoney(fee)}` }]);
     }
-    const row = await MoneyTransaction.create(
-      {
+    const row = await postRecorded(tx, {
+      kind: 'withdrawal_lock',
+      record: {
         user_id: userId,
         transaction_type: 'withdrawal',
         wallet_type: input.wallet_type,
@@ -106,11 +107,6 @@ export async function requestWithdrawal(userId: number, input: z.output<typeof w
         wallet_address: input.wallet_address,
         description: `Withdrawal from ${input.wallet_type} to ${input.wallet_address}`,
       },
-      { transaction: tx },
-    );
-    await post(tx, {
-      kind: 'withdrawal_lock',
-      transactionId: row.id,
       legs: [
         { userId, wallet: input.wallet_type, debit: input.amount },
         { userId, wallet: input.wallet_type, locked: true, credit: input.amount },
@@ -131,31 +127,32 @@ export async function transfer(userId: number, input: z.output<typeof transferBo
         { field: 'to_wallet', message: 'this wallet pair is not allowed' },
       ]);
     }
-    const row = await MoneyTransaction.create(
-      {
+    return postRecorded(tx, {
+      kind: 'transfer',
+      record: {
         user_id: userId,
         transaction_type: 'transfer',
         wallet_type: input.from_wallet,
         to_wallet_type: input.to_wallet,
         amount: input.amount.toFixed(8),
-        fee: '0',
+        fee: '0.00000000',
         net_amount: input.amount.toFixed(8),
         status: 'completed',
         processed_at: new Date(),
         description: `Transfer from ${input.from_wallet} to ${input.to_wallet}`,
       },
-      { transaction: tx },
-    );
-    await post(tx, {
-      kind: 'transfer',
-      transactionId: row.id,
       legs: [
         { userId, wallet: input.from_wallet, debit: input.amount },
         { userId, wallet: input.to_wallet, credit: input.amount },
       ],
     });
-    return row;
   });
+}
+
+/** Posts a movement together with its new member-visible transactions row (one statement). */
+async function postRecorded(tx: Transaction, posting: Posting & { record: TransactionRecord }): Promise<MoneyTransaction> {
+  const { transactionId, createdAt } = await post(tx, posting);
+  return MoneyTransaction.build({ ...posting.record, id: transactionId, created_at: createdAt }, { isNewRecord: false });
 }
 
 async function lockPending(tx: Transaction, where: WhereOptions<MoneyTransaction>): Promise<MoneyTransaction> {
@@ -255,13 +252,16 @@ export async function adjustWallet(actor: Actor, userId: number, input: { wallet
   return inTransaction(async (tx) => {
     const amount = input.amount.abs();
     const credit = input.amount.isPositive();
-    const row = await MoneyTransaction.create(
-      {
+    const member = { userId, wallet: input.wallet_type };
+    const row = await postRecorded(tx, {
+      kind: 'adjustment',
+      createdBy: actor.id,
+      record: {
         user_id: userId,
         transaction_type: 'adjustment',
         wallet_type: input.wallet_type,
         amount: amount.toFixed(8),
-        fee: '0',
+        fee: '0.00000000',
         net_amount: amount.toFixed(8),
         status: 'completed',
         processed_at: new Date(),
@@ -269,13 +269,6 @@ export async function adjustWallet(actor: Actor, userId: number, input: { wallet
         reason: input.reason,
         description: `Staff adjustment ${credit ? '+' : '-'}${formatMoney(amount)} ${input.wallet_type}`,
       },
-      { transaction: tx },
-    );
-    const member = { userId, wallet: input.wallet_type };
-    await post(tx, {
-      kind: 'adjustment',
-      transactionId: row.id,
-      createdBy: actor.id,
       legs: credit
         ? [{ platform: 'adjustments', debit: amount }, { ...member, credit: amount }]
         : [{ ...member, debit: amount }, { platform: 'adjustments', credit: amount }],
