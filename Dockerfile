@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # metax: build with dev dependencies, run with production dependencies only, as a non-root user.
 #   docker build -t metax .
-#   docker run -p 3000:3000 -e DATABASE_URL=postgres://... -e SECRET_KEY=... -e JWT_SECRET_KEY=... metax
+#   docker run -p 3000:3000 -e DATABASE_URL=postgres://... -e SECRET_KEY=... -e JWT_SECRET_KEY=... -e MAIL_SERVER=... metax
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
