@@ -46,7 +46,7 @@ export function buildBackOffice(opts: { env: Env; pool: pg.Pool; jobsDashboard: 
       translations: {
         en: {
           labels: { ...emailOutboxLabel, ...jobRunsLabel },
-          resources: { ...marketTranslations.resources, transactions: { actions: { edit: 'Process' } } },
+          resources: { ...marketTranslations.resources, transactions: { actions: { edit: 'Process' } }, investments: { actions: { edit: 'Reverse' } } },
           components: { Login: { welcomeHeader: 'MetaX back-office', welcomeMessage: 'Staff sign-in: use your username or email.' } },
         },
       },

@@ -42,15 +42,23 @@ describe('back-office', () => {
     expect(list.status).toBe(200);
     expect((await list.json()).records.length).toBeGreaterThan(0);
 
-    const denied = await fetch(`${t.url}/admin/api/resources/investments/records/${inv.id}/reverse`, { method: 'POST', headers: { cookie: supportCookie } });
+    const reverse = (cookie: string, reason: string) =>
+      fetch(`${t.url}/admin/api/resources/investments/records/${inv.id}/edit`, { method: 'POST', headers: { cookie }, body: new URLSearchParams({ reason }) });
+    const denied = await reverse(supportCookie, 'not mine to do');
     // AdminJS answers a refused action with 200 and a ForbiddenError notice; nothing must move.
     expect((await denied.json()).notice).toMatchObject({ type: 'error', message: 'forbiddenError' });
     expect((await wallets(member)).my_investment).toBe('100.00000000');
 
-    const res = await fetch(`${t.url}/admin/api/resources/investments/records/${inv.id}/reverse`, { method: 'POST', headers: { cookie: financeCookie } });
+    const blank = await reverse(financeCookie, '  ');
+    expect((await blank.json()).notice).toMatchObject({ type: 'error', message: 'A reversal needs a reason' });
+    expect((await wallets(member)).my_investment).toBe('100.00000000');
+
+    const res = await reverse(financeCookie, 'card chargeback');
     expect(res.status).toBe(200);
     expect((await res.json()).notice).toMatchObject({ type: 'success' });
     expect(await wallets(member)).toMatchObject({ my_investment: '0.00000000', available_fund: '100.00000000' });
     expect(await wallets(sponsor)).toMatchObject({ direct_referral: '0.00000000', total_income: '0.00000000' });
+    const stored = await t.server.database.pool.query(`SELECT status, reverse_reason FROM investments WHERE id = $1`, [inv.id]);
+    expect(stored.rows[0]).toEqual({ status: 'reversed', reverse_reason: 'card chargeback' });
   });
 });

@@ -86,4 +86,21 @@ describe.runIf(run)('back-office actions (Chromium)', () => {
     expect(trail.rows[0].n).toBeGreaterThanOrEqual(1);
     await page.context().close();
   });
+
+  it('reverses an investment with a reason through the Reverse form', async () => {
+    const m = await signUp(t);
+    const admin = (await t.request('POST', '/api/auth/login', { body: { username: 'admin', password: 'Adm1n-test-password' } })).body.access_token;
+    await t.request('PUT', `/api/admin/users/${m.user.id}/wallets`, { token: admin, body: { wallet_type: 'available_fund', amount: '50', reason: 'test funds' } });
+    const inv = (await t.request('POST', '/api/investments', { token: m.token, body: { amount: '50' } })).body.investment;
+    expect((await balances(t, m.token)).my_investment).toBe('50.00000000');
+    const page = await signIn(browser, t.url);
+    await page.goto(`${t.url}/admin/resources/investments/records/${inv.id}/edit`);
+    await page.locator('[data-testid="property-edit-reason"] textarea').fill('duplicate payment');
+    await page.getByRole('button', { name: /save/i }).click();
+    await expect.poll(async () => (await balances(t, m.token)).my_investment, { timeout: 10_000 }).toBe('0.00000000');
+    const stored = await t.server.database.pool.query(`SELECT status, reverse_reason FROM investments WHERE id = $1`, [inv.id]);
+    expect(stored.rows[0]).toEqual({ status: 'reversed', reverse_reason: 'duplicate payment' });
+    await page.context().close();
+    await expectBooksBalanced();
+  });
 });

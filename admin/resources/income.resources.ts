@@ -8,16 +8,21 @@ import { actorOf } from '../actor.js';
 
 
 /**
- * "Reverse" runs the same service as POST /api/admin/investments/:id/reverse (finance role). AdminJS
- * has no form behind a guarded record action, so the reason names the back-office and the staff member.
+ * "Reverse" is the edit form repurposed to take a reason: it runs the same service as
+ * POST /api/admin/investments/:id/reverse (finance role), which claws back and audits.
  */
-async function reverse(_request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> {
+async function reverse(request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> {
   const { record, currentAdmin, h, resource } = context;
   if (!record || !currentAdmin) throw new Error('reverse needs a record and a signed-in staff member');
-  const actor = actorOf(currentAdmin);
+  if (request.method !== 'post') return { record: record.toJSON(currentAdmin) };
+  const reason = String((request.payload as Record<string, unknown> | undefined)?.reason ?? '').trim();
   let notice: { message: string; type: 'success' | 'error' };
+  if (!reason) {
+    notice = { message: 'A reversal needs a reason', type: 'error' };
+    return { record: record.toJSON(currentAdmin), notice };
+  }
   try {
-    const result = await reverseInvestment(actor, Number(record.id()), `Reversed in the back-office by ${currentAdmin.title ?? currentAdmin.email}`);
+    const result = await reverseInvestment(actorOf(currentAdmin), Number(record.id()), reason);
     const debts = result.debts_recorded.length ? `, ${result.debts_recorded.length} debt(s) recorded` : '';
     notice = { message: `Investment reversed: ${result.clawed_back} clawed back${debts}`, type: 'success' };
   } catch (error) {
@@ -28,23 +33,23 @@ async function reverse(_request: ActionRequest, _response: unknown, context: Act
   return { record: (fresh ?? record).toJSON(currentAdmin), notice, redirectUrl: h.resourceUrl({ resourceId: resource._decorated?.id() ?? resource.id() }) };
 }
 
+const canReverse = (ctx: ActionContext) => canAction('finance.write')(ctx) && ctx.record?.params.status === 'active';
+
 export const investmentsResource: ResourceWithOptions = {
   resource: Investment,
   options: {
     navigation: { name: 'Income', icon: 'TrendingUp' },
     listProperties: ['id', 'user_id', 'amount', 'source_wallet', 'status', 'created_at', 'reversed_at'],
     filterProperties: ['user_id', 'status', 'created_at'],
+    // The Reverse form: the principal goes back, every commission and bonus it paid is clawed back.
+    editProperties: ['reason'],
+    properties: {
+      reason: { type: 'textarea', isRequired: true, isVisible: { edit: true, list: false, show: false, filter: false }, description: 'Why this investment is reversed (kept on the investment and in the audit log).' },
+    },
     sort: { sortBy: 'id', direction: 'desc' },
     actions: {
       ...staffReadActions,
-      reverse: {
-        actionType: 'record',
-        icon: 'RotateCcw',
-        component: false,
-        guard: 'Reverse this investment? The principal goes back and every commission and bonus it paid is clawed back (shortfalls become debts).',
-        isAccessible: (ctx: ActionContext) => canAction('finance.write')(ctx) && ctx.record?.params.status === 'active',
-        handler: reverse,
-      },
+      edit: { icon: 'RotateCcw', isAccessible: canReverse, isVisible: canReverse, handler: reverse },
     },
   },
 };
