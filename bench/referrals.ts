@@ -216,7 +216,7 @@ async function main() {
     const plan = await db().transaction(async (tx) => {
       await db().query(`SET LOCAL work_mem = '64MB'`, { transaction: tx });
       const [row] = await db().query<{ 'QUERY PLAN': [{ 'Execution Time': number }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${TREE_SQL}`, {
-        replacements: { userId: top, depth: 5, limit: 1_000_001 },
+        bind: [top, 5, 1_000_001],
         type: QueryTypes.SELECT,
         transaction: tx,
       });

@@ -6,6 +6,7 @@ import { models } from './models.js';
 
 // NUMERIC and BIGINT stay strings (exact); we convert with decimal.js where needed.
 let current: Sequelize | undefined;
+let currentPool: pg.Pool | undefined;
 
 export interface Database {
   sequelize: Sequelize;
@@ -26,6 +27,7 @@ export function openDatabase(url: string, opts: { poolMax: number; logger: Logge
   // A pool error (e.g. Postgres stopping under us during shutdown) must not crash the process.
   pool.on('error', (err) => opts.logger.warn({ err }, 'pg pool error'));
   current = sequelize;
+  currentPool = pool;
   return {
     sequelize,
     pool,
@@ -33,8 +35,18 @@ export function openDatabase(url: string, opts: { poolMax: number; logger: Logge
       await sequelize.close();
       await pool.end();
       if (current === sequelize) current = undefined;
+      if (currentPool === pool) currentPool = undefined;
     },
   };
+}
+
+/**
+ * The plain pg pool, for reads that return very many rows (the team tree): pg's rows go out as
+ * they are, without Sequelize's per-row handling.
+ */
+export function rawPool(): pg.Pool {
+  if (!currentPool) throw new Error('database is not open');
+  return currentPool;
 }
 
 export function db(): Sequelize {

@@ -1,5 +1,5 @@
 import { QueryTypes } from 'sequelize';
-import { db, inTransaction } from '../db/database.js';
+import { db, rawPool } from '../db/database.js';
 import { getConfig } from '../config/config.service.js';
 import { offsetOf } from '../http/pagination.js';
 import { ZERO, formatMoney } from '../money/money.js';
@@ -93,8 +93,8 @@ export const TREE_SQL = `SELECT u.id, u.username, trim(u.first_name || ' ' || u.
         to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS joined_at,
         u.is_active, u.total_investment::text AS investment, u.rank, u.sponsor_id
    FROM referrals r JOIN users u ON u.id = r.referred_id
-  WHERE r.referrer_id = :userId AND r.level <= :depth
-  ORDER BY r.level, r.referred_id LIMIT :limit`;
+  WHERE r.referrer_id = $1 AND r.level <= $2
+  ORDER BY r.level, r.referred_id LIMIT $3`;
 
 type TreeNode = ReturnType<typeof memberView> & { children: TreeNode[] };
 
@@ -107,13 +107,19 @@ export async function teamTree(userId: number, depth: number, maxNodes?: number)
   const cap = maxNodes ?? (await getConfig(['tree_max_nodes'])).tree_max_nodes;
   // Up to tree_max_nodes rows: PostgreSQL formats the timestamps and amounts (NUMERIC(20,8) prints
   // its 8 places), so Node only links nodes; the sort gets enough memory to stay off disk.
-  const rows = await inTransaction(async (tx) => {
-    await db().query(`SET LOCAL work_mem = '64MB'`, { transaction: tx });
-    return db().query<Omit<MemberRow, 'joined_at'> & { joined_at: string; sponsor_id: number }>(
-      TREE_SQL,
-      { replacements: { userId, depth, limit: cap + 1 }, type: QueryTypes.SELECT, transaction: tx },
-    );
-  });
+  const client = await rawPool().connect();
+  let rows: (Omit<MemberRow, 'joined_at'> & { joined_at: string; sponsor_id: number })[];
+  try {
+    await client.query('BEGIN');
+    await client.query(`SET LOCAL work_mem = '64MB'`);
+    rows = (await client.query(TREE_SQL, [userId, depth, cap + 1])).rows;
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
   const truncated = rows.length > cap;
   const nodes = new Map<number, TreeNode>();
   const tree: TreeNode[] = [];
