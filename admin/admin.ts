@@ -4,13 +4,13 @@ import AdminJS from 'adminjs';
 import AdminJSExpress from '@adminjs/express';
 import { Database, Resource } from '@adminjs/sequelize';
 import express, { type RequestHandler } from 'express';
-import session from 'express-session';
 import type pg from 'pg';
 import type { Env } from '../src/config/env.js';
 import { staffLogin } from '../src/auth/auth.service.js';
 import { can } from '../src/auth/permissions.js';
 import type { Role } from '../src/users/user.model.js';
 import { sessionOptions } from './session.js';
+import { auditJobChanges, backOfficeGuards } from './guards.js';
 import { usersResource } from './resources/users.resource.js';
 import { transactionsResource } from './resources/transactions.resource.js';
 import { auditResource } from './resources/audit.resource.js';
@@ -70,19 +70,20 @@ export function buildBackOffice(opts: { env: Env; pool: pg.Pool; jobsDashboard: 
   );
 
   const jobs = express.Router();
-  jobs.use(session(options));
   jobs.use((req, res, next) => {
     const staff = req.session.adminUser;
     if (!staff) return res.redirect(`${ADMIN_ROOT}/login`);
     if (!can(staff.role as Role, 'admin.write')) return res.status(403).type('text').send('The job dashboard needs the admin role');
     next();
   });
+  jobs.use(auditJobChanges());
   jobs.use(opts.jobsDashboard);
 
   return {
     admin,
     ready,
     routers: [
+      { path: ADMIN_ROOT, router: backOfficeGuards(options) },
       { path: `${ADMIN_ROOT}/jobs`, router: jobs },
       { path: ADMIN_ROOT, router },
     ],

@@ -30,7 +30,8 @@ export function sessionOptions(env: Env, pool: pg.Pool): session.SessionOptions 
     proxy: Boolean(env.TRUST_PROXY),
     cookie: {
       httpOnly: true,
-      sameSite: 'lax',
+      // Strict: a link from another site never carries the staff session (AdminJS has no CSRF token).
+      sameSite: 'strict',
       secure: env.NODE_ENV === 'production',
       maxAge: 8 * 60 * 60 * 1000,
       path: '/admin',

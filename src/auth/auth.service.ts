@@ -6,7 +6,7 @@ import { AppError, badRequest, conflict, unauthorized } from '../http/errors.js'
 import { linkToSponsor } from '../referrals/referrals.service.js';
 import { notifyWelcome } from '../notify/notifications.js';
 import { openWallets } from '../wallets/wallets.service.js';
-import { User } from '../users/user.model.js';
+import { User, type Role } from '../users/user.model.js';
 import { UserSettings } from '../users/user-settings.model.js';
 import { findByLogin, toUserInfo } from '../users/users.service.js';
 import type { registerBody } from '../users/users.schemas.js';
@@ -103,6 +103,16 @@ export async function staffLogin(loginName: string, password: string) {
   if (!user.is_active || user.role === 'member') return null;
   if (!(await verifyPassword(user.password_hash, password))) return null;
   return { id: String(user.id), email: user.email, title: user.username, role: user.role };
+}
+
+/**
+ * The staff member behind a back-office session as they are now: a deactivated or demoted
+ * account loses the session at once instead of keeping its role until the cookie expires.
+ */
+export async function currentStaff(id: number): Promise<{ role: Role } | null> {
+  const user = await User.findByPk(id, { attributes: ['role', 'is_active'] });
+  if (!user || !user.is_active || user.role === 'member') return null;
+  return { role: user.role };
 }
 
 export async function logout(user: AuthUser): Promise<void> {

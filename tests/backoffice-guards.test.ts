@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upsertStaffUser } from '../src/users/users.service.js';
+import { ADMIN_PASSWORD } from './helpers/env.js';
+import { signUp, startTestServer, type TestServer } from './helpers/server.js';
+import { balances } from './helpers/money.js';
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(async () => t?.close());
+
+/** Signs a new staff member into the back-office; returns their id and session cookie. */
+async function backOffice(role: 'support' | 'finance' | 'admin') {
+  const username = `${role}_g_${randomBytes(3).toString('hex')}`;
+  const { user } = await upsertStaffUser({ username, email: `${username}@metax.test`, password: ADMIN_PASSWORD, role });
+  const res = await fetch(`${t.url}/admin/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email: username, password: ADMIN_PASSWORD }),
+    redirect: 'manual',
+  });
+  const cookie = res.headers.get('set-cookie')!;
+  expect(cookie).toMatch(/SameSite=Strict/i);
+  return { id: user.id, cookie: cookie.split(';')[0] };
+}
+
+describe('back-office guards', () => {
+  it('refuses a cross-site request to approve (GET-triggered AdminJS action), crediting nothing', async () => {
+    const m = await signUp(t);
+    const dep = await t.request('POST', '/api/transactions/deposit', { token: m.token, body: { amount: '500' } });
+    const finance = await backOffice('finance');
+    const url = `${t.url}/admin/api/resources/transactions/records/${dep.body.transaction.id}/approve`;
+    const forged = await fetch(url, { headers: { cookie: finance.cookie, 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' } });
+    expect(forged.status).toBe(403);
+    expect((await balances(t, m.token)).available_fund).toBe('0.00000000');
+    const own = await fetch(url, { headers: { cookie: finance.cookie, 'sec-fetch-site': 'same-origin' } });
+    expect(own.status).toBe(200);
+    expect((await balances(t, m.token)).available_fund).toBe('500.00000000');
+  });
+
+  it('drops a session at once when its staff member is deactivated, and follows a demotion', async () => {
+    const admin = await backOffice('admin');
+    const jobs = () => fetch(`${t.url}/admin/jobs/`, { headers: { cookie: admin.cookie }, redirect: 'manual' });
+    expect((await jobs()).status).toBe(200);
+    await t.server.database.pool.query(`UPDATE users SET role = 'support' WHERE id = $1`, [admin.id]);
+    expect((await jobs()).status).toBe(403);
+    await t.server.database.pool.query(`UPDATE users SET is_active = false WHERE id = $1`, [admin.id]);
+    const gone = await jobs();
+    expect(gone.status).toBe(302);
+    expect(gone.headers.get('location')).toBe('/admin/login');
+  });
+
+  it('audits changes made through the job dashboard', async () => {
+    const admin = await backOffice('admin');
+    await fetch(`${t.url}/admin/jobs/api/jobs/delete`, {
+      method: 'POST',
+      headers: { cookie: admin.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ jobIds: [] }),
+    });
+    await expect
+      .poll(async () => (await t.server.database.pool.query(`SELECT action FROM audit_logs WHERE actor_id = $1`, [admin.id])).rows.map((r) => r.action))
+      .toEqual(['jobs.post']);
+  });
+});
