@@ -45,6 +45,7 @@ describe('deposits', () => {
       [{ amount: '1234567890123' }, 400],
       [{ amount: '1e400' }, 400],
       [{ amount: true }, 400],
+      [{ amount: 123456789.12345678 }, 400], // a double cannot carry it: must come as a string
       [{}, 400],
       [{ amount: '50', wallet_type: 'piggy_bank' }, 400],
       [{ amount: '50', wallet_type: 'main_balance' }, 422],
@@ -302,6 +303,7 @@ describe('staff', () => {
     expect((await adj('-8')).status).toBe(422);
     expect((await adj('-2.5')).status).toBe(200);
     expect((await adj('1', 'total_income')).status).toBe(422);
+    expect((await adj('1', 'my_investment')).status).toBe(422);
     expect((await adj('0')).status).toBe(400);
     expect((await t.request('PUT', '/api/admin/users/99999999/wallets', { token: finance, body: { wallet_type: 'main_balance', amount: '1', reason: 'x' } })).status).toBe(404);
     expect((await balances(t, m.token)).main_balance).toBe('5.00000000');
@@ -315,6 +317,10 @@ describe('staff', () => {
     expect(bad.status).toBe(400);
     const fields = bad.body.error.details.map((d: { field: string }) => d.field);
     expect(fields).toEqual(expect.arrayContaining(['referral_rates', 'nonsense', 'deposit_wallets.0']));
+    // The memo and the principal wallet never take part in money flows set by config.
+    for (const body of [{ withdrawal_wallets: ['total_income'] }, { deposit_wallets: ['my_investment'] }, { transfer_rules: [{ from: 'main_balance', to: 'my_investment' }] }, { investment_source_wallet: 'total_income' }]) {
+      expect((await t.request('PUT', '/api/admin/config', { token: admin, body })).status, JSON.stringify(body)).toBe(400);
+    }
     const m = await signUp(t);
     expect((await t.request('POST', '/api/transactions/deposit', { token: m.token, body: { amount: '5' } })).status).toBe(422);
     await setConfig(t, admin, { min_deposit: '5' });

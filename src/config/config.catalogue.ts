@@ -1,23 +1,25 @@
 import { z } from 'zod';
-import { Decimal } from '../money/money.js';
+import { Decimal, isExactNumber } from '../money/money.js';
 import { INCOME_WALLETS, WALLET_TYPES } from '../wallets/wallet-types.js';
 
 /** Configuration values are stored as JSON; amounts as decimal strings so nothing passes through a float. */
 const amount = z
-  .union([z.string(), z.number()])
+  .union([z.string(), z.number().refine(isExactNumber, 'has too many digits for a JSON number: send it as a string')])
   .transform((v) => String(v).trim())
   .refine((v) => /^\d{1,12}(\.\d{1,8})?$/.test(v), 'must be a decimal >= 0 with at most 8 decimals')
   .transform((v) => new Decimal(v).toFixed(8));
 const percent = amount.refine((v) => new Decimal(v).lte(100), 'must be between 0 and 100');
 const walletType = z.enum(WALLET_TYPES);
-const walletList = z.array(walletType).min(1).refine((l) => new Set(l).size === l.length, 'must not repeat a wallet');
+/** total_income is a memo and my_investment is principal: money never flows in or out of them by config. */
+const moneyWallet = walletType.exclude(['total_income', 'my_investment']);
+const walletList = z.array(moneyWallet).min(1).refine((l) => new Set(l).size === l.length, 'must not repeat a wallet');
 const count = z.number().int().min(0);
 
 const referralRates = z
   .record(z.string(), percent)
   .refine((r) => ['1', '2', '3', '4', '5'].every((k) => k in r) && Object.keys(r).length === 5, 'must have exactly the levels 1-5');
 
-const transferRule = z.object({ from: walletType, to: walletType }).refine((r) => r.from !== r.to, 'from and to must differ');
+const transferRule = z.object({ from: moneyWallet, to: moneyWallet }).refine((r) => r.from !== r.to, 'from and to must differ');
 
 const rankRule = z.object({
   rank: z.string().min(1).max(20),
@@ -27,9 +29,10 @@ const rankRule = z.object({
   lifetime_reward: amount,
 });
 
-type WalletPair = { from: (typeof WALLET_TYPES)[number]; to: (typeof WALLET_TYPES)[number] };
+type MoneyWallet = z.infer<typeof moneyWallet>;
+type WalletPair = { from: MoneyWallet; to: MoneyWallet };
 const defaultTransferRules: WalletPair[] = [
-  ...INCOME_WALLETS.flatMap((from): WalletPair[] => [
+  ...INCOME_WALLETS.flatMap((from: MoneyWallet): WalletPair[] => [
     { from, to: 'main_balance' },
     { from, to: 'available_fund' },
   ]),
@@ -70,7 +73,7 @@ export const CONFIG = {
   withdrawal_wallets: entry(walletList, ['main_balance'], 'Wallets a withdrawal may debit'),
   transfer_rules: entry(z.array(transferRule), defaultTransferRules, 'Allowed wallet-to-wallet transfers'),
   min_investment: entry(amount, '10', 'Smallest investment (MXC)'),
-  investment_source_wallet: entry(walletType, 'available_fund', 'Wallet an investment is paid from'),
+  investment_source_wallet: entry(moneyWallet, 'available_fund', 'Wallet an investment is paid from'),
   self_investment_bonus_rate: entry(percent, '0', 'Self investment bonus, percent of each investment'),
   commission_compression: entry(z.boolean(), false, 'Roll commissions up past inactive sponsors'),
   rank_rules: entry(

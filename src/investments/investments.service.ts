@@ -69,11 +69,8 @@ export async function invest(userId: number, amount: Decimal) {
     if (amount.lt(config.min_investment)) {
       throw unprocessable('below_minimum', `The minimum investment is ${config.min_investment}`, [{ field: 'amount', message: `must be at least ${config.min_investment}` }]);
     }
+    // The config schema keeps my_investment and total_income out of this key.
     const source = config.investment_source_wallet;
-    // A misconfigured source must not turn an investment into a no-op or spend the income memo.
-    if (source === 'my_investment' || source === 'total_income') {
-      throw unprocessable('wallet_not_allowed', `Investing from ${source} is not allowed`, [{ field: 'amount', message: 'investment_source_wallet is misconfigured' }]);
-    }
     const [investor] = await select<{ username: string; is_active: boolean }>(tx, `SELECT username, is_active FROM users WHERE id = :userId`, { userId });
     const uplines = await select<Upline>(
       tx,

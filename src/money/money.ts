@@ -18,12 +18,25 @@ export function toDecimal(value: Decimal.Value): Decimal {
   return new Decimal(value);
 }
 
+/**
+ * A JSON number reaches us already rounded to a double: only up to 15 significant digits is its
+ * text guaranteed to be what the client wrote. Longer amounts must come as strings.
+ */
+export const MAX_EXACT_NUMBER_DIGITS = 15;
+export function isExactNumber(value: number): boolean {
+  return Number.isFinite(value) && new Decimal(String(value)).sd() <= MAX_EXACT_NUMBER_DIGITS;
+}
+
 const DECIMAL_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 function checkMoney(value: string | number, ctx: z.RefinementCtx, opts: { allowZero: boolean; signed: boolean }) {
   const text = typeof value === 'number' ? String(value) : value.trim();
   if (typeof value === 'number' && !Number.isFinite(value)) {
     ctx.addIssue({ code: 'custom', message: 'must be a finite number' });
+    return z.NEVER;
+  }
+  if (typeof value === 'number' && !isExactNumber(value)) {
+    ctx.addIssue({ code: 'custom', message: `as a JSON number it may carry at most ${MAX_EXACT_NUMBER_DIGITS} significant digits: send it as a string` });
     return z.NEVER;
   }
   if (!DECIMAL_TEXT.test(text)) {

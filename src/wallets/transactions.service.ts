@@ -51,7 +51,7 @@ function notAllowed(field: string, wallet: string, allowed: readonly string[]) {
 /** A deposit request waits, credited only when staff approve it. */
 export async function requestDeposit(userId: number, input: z.output<typeof depositBody>): Promise<MoneyTransaction> {
   const config = await getConfig(['deposit_wallets', 'min_deposit']);
-  if (!config.deposit_wallets.includes(input.wallet_type)) throw notAllowed('wallet_type', input.wallet_type, config.deposit_wallets);
+  if (!(config.deposit_wallets as string[]).includes(input.wallet_type)) throw notAllowed('wallet_type', input.wallet_type, config.deposit_wallets);
   if (input.amount.lt(config.min_deposit)) {
     throw unprocessable('below_minimum', `The minimum deposit is ${config.min_deposit}`, [{ field: 'amount', message: `must be at least ${config.min_deposit}` }]);
   }
@@ -86,7 +86,7 @@ export function withdrawalFee(amount: Decimal, fee: string, mode: 'percent' | 'f
 export async function requestWithdrawal(userId: number, input: z.output<typeof withdrawBody>): Promise<MoneyTransaction> {
   return inTransaction(async (tx) => {
     const config = await getConfig(['withdrawal_wallets', 'min_withdrawal', 'withdrawal_fee', 'withdrawal_fee_mode'], tx);
-    if (!config.withdrawal_wallets.includes(input.wallet_type)) throw notAllowed('wallet_type', input.wallet_type, config.withdrawal_wallets);
+    if (!(config.withdrawal_wallets as string[]).includes(input.wallet_type)) throw notAllowed('wallet_type', input.wallet_type, config.withdrawal_wallets);
     if (input.amount.lt(config.min_withdrawal)) {
       throw unprocessable('below_minimum', `The minimum withdrawal is ${config.min_withdrawal}`, [{ field: 'amount', message: `must be at least ${config.min_withdrawal}` }]);
     }
@@ -246,8 +246,9 @@ export async function reject(actor: Actor, id: number, input: { reason: string }
 
 /** A staff correction posted against the adjustments account — never a blind overwrite. */
 export async function adjustWallet(actor: Actor, userId: number, input: { wallet_type: WalletType; amount: Decimal; reason: string }): Promise<MoneyTransaction> {
-  if (input.wallet_type === 'total_income') {
-    throw unprocessable('wallet_not_allowed', 'total_income follows income postings and cannot be adjusted', [{ field: 'wallet_type', message: 'cannot be adjusted' }]);
+  // total_income follows income postings; my_investment follows investments (and users.total_investment).
+  if (input.wallet_type === 'total_income' || input.wallet_type === 'my_investment') {
+    throw unprocessable('wallet_not_allowed', `${input.wallet_type} cannot be adjusted by hand`, [{ field: 'wallet_type', message: 'cannot be adjusted' }]);
   }
   return inTransaction(async (tx) => {
     const amount = input.amount.abs();
