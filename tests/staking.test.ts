@@ -4,7 +4,7 @@ import { signUp, staffToken, startTestServer, type TestServer } from './helpers/
 import { expectBooksBalanced, fund } from './helpers/money.js';
 import { TEAM_ENV, setActive, wallets, type Member } from './helpers/team.js';
 import { db } from '../src/db/database.js';
-import { runStaking, stakingToday } from '../src/staking/staking.service.js';
+import { daysToPay, runStaking, stakingToday } from '../src/staking/staking.service.js';
 
 let t: TestServer;
 let finance: string;
@@ -127,3 +127,21 @@ describe('daily staking', () => {
     expect(future.status).toBe(422);
   });
 });
+
+describe('days the nightly job owes', () => {
+  const daysAgo = (n: number) => new Date(Date.parse(`${today}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+
+  it('keeps every unpaid day of the last week owed, whatever staff ran by hand', async () => {
+    // Forget earlier tests' runs of the last week (their payouts stay, so nobody is paid twice).
+    await db().query(`UPDATE staking_runs SET status = 'failed' WHERE reward_date >= :from`, { replacements: { from: daysAgo(7) }, type: QueryTypes.UPDATE });
+    await runStaking(daysAgo(3));
+    await runStaking(today); // before midnight: on the principal held now, so today stays owed tonight
+    const owed = await daysToPay();
+    expect(owed).not.toContain(daysAgo(3));
+    expect(owed).toContain(daysAgo(1));
+    expect(owed).toContain(daysAgo(4));
+    expect(owed).toContain(daysAgo(7));
+    expect(owed).not.toContain(today);
+  });
+});
+

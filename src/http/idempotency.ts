@@ -22,8 +22,9 @@ function canonical(value: unknown): string {
 /**
  * Idempotency-Key for money POSTs, scoped per (user, route). The key is claimed before the work
  * runs (a concurrent duplicate gets 409), and the first answer is stored before it is sent, so a
- * replay returns exactly that answer. A key whose request died mid-flight stays claimed rather
- * than risk paying twice; a 5xx releases the key so the client may retry.
+ * replay returns exactly that answer — a 5xx too, since the money may have moved before the
+ * failure. A key whose request died mid-flight stays claimed rather than risk paying twice; the
+ * client retries such a request under a new key after checking its history.
  */
 export async function idempotency(req: Request, res: Response, next: NextFunction): Promise<void> {
   const key = req.get('Idempotency-Key');
@@ -58,14 +59,11 @@ export async function idempotency(req: Request, res: Response, next: NextFunctio
   const send = res.json.bind(res);
   res.json = (body: unknown) => {
     const status = res.statusCode;
-    const store =
-      status >= 500
-        ? db().query(`DELETE FROM idempotency_keys WHERE user_id = :userId AND scope = :scope AND key = :key`, { replacements: ids, type: QueryTypes.DELETE })
-        : db().query(
-            `UPDATE idempotency_keys SET state = 'done', response_status = :status, response_body = CAST(:body AS jsonb)
-              WHERE user_id = :userId AND scope = :scope AND key = :key`,
-            { replacements: { ...ids, status, body: JSON.stringify(body ?? null) }, type: QueryTypes.UPDATE },
-          );
+    const store = db().query(
+      `UPDATE idempotency_keys SET state = 'done', response_status = :status, response_body = CAST(:body AS jsonb)
+        WHERE user_id = :userId AND scope = :scope AND key = :key`,
+      { replacements: { ...ids, status, body: JSON.stringify(body ?? null) }, type: QueryTypes.UPDATE },
+    );
     store.then(
       () => send(body),
       (err) => {

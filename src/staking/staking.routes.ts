@@ -2,9 +2,8 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { defineRoute } from '../http/route.js';
 import { actorFrom } from '../audit/actor.js';
-import { audit } from '../audit/audit.service.js';
 import { moneyString } from '../money/money.js';
-import { listRuns, runStaking } from './staking.service.js';
+import { listRuns, runStakingAsStaff } from './staking.service.js';
 
 const runBody = z.object({
   date: z
@@ -28,12 +27,7 @@ export function stakingRoutes(router: Router): void {
       money: true,
       response: runReply,
     },
-    async ({ req, body }) => {
-      const actor = actorFrom(req);
-      const result = await runStaking(body.date, { triggeredBy: actor.id });
-      await audit(actor, { action: 'staking.run', target: { type: 'staking_day', id: body.date }, after: result });
-      return result;
-    },
+    async ({ req, body }) => runStakingAsStaff(actorFrom(req), body.date),
   );
 
   defineRoute(

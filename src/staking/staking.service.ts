@@ -1,5 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import { db, inTransaction } from '../db/database.js';
+import type { Actor } from '../audit/actor.js';
+import { audit } from '../audit/audit.service.js';
 import { getConfig } from '../config/config.service.js';
 import { unprocessable } from '../http/errors.js';
 import { Decimal, ZERO, formatMoney } from '../money/money.js';
@@ -135,15 +137,38 @@ export async function runStaking(date: string, opts: StakingOptions = {}): Promi
   return { date, members_paid: paid, total: formatMoney(total) };
 }
 
-/** The days the nightly job owes: yesterday, plus any day missed since the last completed run (at most a week). */
+/**
+ * A staff-triggered run, audited whatever its outcome: batches commit as they go, so a run that
+ * fails halfway has still paid some members and the trail must say so.
+ */
+export async function runStakingAsStaff(actor: Actor, date: string): Promise<StakingResult> {
+  const target = { type: 'staking_day', id: date };
+  try {
+    const result = await runStaking(date, { triggeredBy: actor.id });
+    await audit(actor, { action: 'staking.run', target, after: result });
+    return result;
+  } catch (error) {
+    await audit(actor, { action: 'staking.run', target, after: { failed: true, error: (error as Error).message } });
+    throw error;
+  }
+}
+
+/**
+ * The days the nightly job owes, within the last week: each day without a completed run that
+ * started after the day ended. A staff run for an earlier or a later day, or for today before
+ * midnight (on the principal held then), leaves the others owed; reruns pay nobody twice.
+ */
 export async function daysToPay(): Promise<string[]> {
-  const { today } = await stakingToday();
+  const { today, timezone } = await stakingToday();
   const rows = await db().query<{ day: string }>(
     `SELECT to_char(d, 'YYYY-MM-DD') AS day
-       FROM generate_series(
-              greatest(:today::date - 7, coalesce((SELECT max(reward_date) + 1 FROM staking_runs WHERE status = 'completed'), :today::date - 1)),
-              :today::date - 1, interval '1 day') AS d`,
-    { replacements: { today }, type: QueryTypes.SELECT },
+       FROM generate_series(:today::date - 7, :today::date - 1, interval '1 day') AS d
+      WHERE NOT EXISTS (
+        SELECT 1 FROM staking_runs r
+         WHERE r.reward_date = d::date AND r.status = 'completed'
+           AND r.started_at >= ((d::date + 1)::timestamp AT TIME ZONE :tz))
+      ORDER BY d`,
+    { replacements: { today, tz: timezone }, type: QueryTypes.SELECT },
   );
   return rows.map((r) => r.day);
 }
