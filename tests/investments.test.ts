@@ -216,10 +216,12 @@ describe('staff distribution', () => {
     expect((await wallets(b)).staking_bonus).toBe('5.00000000');
     expect((await wallets(off)).staking_bonus).toBe('0.00000000');
 
-    const pct = await t.request('POST', '/api/admin/income/distribute', {
-      token: finance,
-      body: { income_type: 'Lifetime Reward', rate_percent: '1.5', user_ids: [a.user.id, b.user.id], description: 'Loyalty' },
-    });
+    const loyalty = { income_type: 'Lifetime Reward', rate_percent: '1.5', user_ids: [a.user.id, b.user.id], description: 'Loyalty' };
+    const keyless = await t.request('POST', '/api/admin/income/distribute', { token: finance, body: loyalty });
+    expect(keyless.status).toBe(400);
+    expect(keyless.body.error.details).toEqual([{ field: 'Idempotency-Key', message: 'is required' }]);
+    expect((await wallets(a)).lifetime_reward).toBe('0.00000000');
+    const pct = await t.request('POST', '/api/admin/income/distribute', { token: finance, body: loyalty, headers: { 'Idempotency-Key': 'd-2' } });
     expect(pct.body).toMatchObject({ members_paid: 1, total: '3.00000000' });
     expect((await wallets(a)).lifetime_reward).toBe('3.00000000');
     const bad = [
@@ -229,7 +231,11 @@ describe('staff distribution', () => {
       { income_type: 'Level Bonus', rate_percent: '101', user_ids: 'all_active', description: 'x' },
       { income_type: 'Level Bonus', amount: '5', user_ids: 'everyone', description: 'x' },
     ];
-    for (const b2 of bad) expect((await t.request('POST', '/api/admin/income/distribute', { token: finance, body: b2 })).status, JSON.stringify(b2)).toBe(400);
+    for (const [i, b2] of bad.entries()) {
+      const res2 = await t.request('POST', '/api/admin/income/distribute', { token: finance, body: b2, headers: { 'Idempotency-Key': `bad-${i}` } });
+      expect(res2.status, JSON.stringify(b2)).toBe(400);
+      expect(res2.body.error.details.map((d: { field: string }) => d.field), JSON.stringify(b2)).not.toContain('Idempotency-Key');
+    }
     const auditRows = await t.request('GET', '/api/admin/audit?action=income.distribute', { token: support });
     expect(auditRows.body.total).toBe(2);
   });

@@ -280,6 +280,17 @@ describe('staff', () => {
     expect((await t.request('GET', '/api/admin/transactions', { token: support })).status).toBe(200);
     expect((await t.request('POST', '/api/admin/transactions/1/approve', { token: support, body: {} })).status).toBe(403);
     expect((await t.request('PUT', '/api/admin/config', { token: finance, body: { min_deposit: '1' } })).status).toBe(403);
+    // Staff accounts hold no wallets: member money routes refuse them, profile routes do not.
+    expect((await t.request('POST', '/api/transactions/deposit', { token: finance, body: { amount: '50' } })).status).toBe(403);
+    expect((await t.request('GET', '/api/dashboard/balances', { token: admin })).status).toBe(403);
+    expect((await t.request('GET', '/api/user/profile', { token: finance })).status).toBe(200);
+  });
+
+  it('never turns a member account into staff', async () => {
+    const { upsertStaffUser } = await import('../src/users/users.service.js');
+    const m = await signUp(t);
+    await expect(upsertStaffUser({ username: m.user.username, email: 'x@metax.test', password: 'Str0ng-pass-word', role: 'finance' })).rejects.toMatchObject({ status: 409 });
+    expect((await t.request('GET', '/api/user/profile', { token: m.token })).body.user_info.role).toBe('member');
   });
 
   it('lists the pending queue oldest first and finds users', async () => {

@@ -46,7 +46,7 @@ export function authRoutes(router: Router, limits: RateLimits): void {
       path: '/auth/logout',
       summary: 'Revoke the presented token at once',
       tags: ['auth'],
-      access: 'member',
+      access: 'user',
       status: 200,
       response: z.object({ message: z.string() }),
     },

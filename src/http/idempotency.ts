@@ -75,3 +75,14 @@ export async function idempotency(req: Request, res: Response, next: NextFunctio
   };
   next();
 }
+
+/**
+ * For writes that pay many members at once (income distribution): without a key a double submit
+ * would pay everyone twice, so the key is not optional there.
+ */
+export function requireIdempotencyKey(req: Request, _res: Response, next: NextFunction): void {
+  if (req.get('Idempotency-Key') === undefined) {
+    throw badRequest('This request needs an Idempotency-Key header', [{ field: 'Idempotency-Key', message: 'is required' }]);
+  }
+  next();
+}

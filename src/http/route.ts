@@ -7,8 +7,11 @@ import { errorSchema, registry } from './openapi.js';
 import { parse } from './validate.js';
 import { idempotency } from './idempotency.js';
 
-/** public: no token; member: any signed-in user; a permission: a staff role holding it. */
-export type Access = 'public' | 'member' | Permission;
+/**
+ * public: no token; user: anyone signed in (profile, settings, password, logout); member: a member
+ * account (staff hold no wallets or team); a permission: a staff role holding it.
+ */
+export type Access = 'public' | 'user' | 'member' | Permission;
 
 type Method = 'get' | 'post' | 'put' | 'delete';
 
@@ -63,7 +66,8 @@ export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
   const status = spec.status ?? (spec.method === 'post' ? 201 : 200);
   const guards: RequestHandler[] = [];
   if (spec.access !== 'public') guards.push(authenticate);
-  if (spec.access !== 'public' && spec.access !== 'member') guards.push(requirePermission(spec.access));
+  if (spec.access === 'member') guards.push(requireMember);
+  else if (spec.access !== 'public' && spec.access !== 'user') guards.push(requirePermission(spec.access));
 
   if (spec.money) {
     guards.push(idempotency);
@@ -89,6 +93,10 @@ export function isMoneyRequest(req: Request): boolean {
   return moneyRoutes.some((r) => r.method === req.method && r.pattern.test(req.path));
 }
 
+function requireMember(req: Request, _res: Response, next: NextFunction): void {
+  next(req.user?.role === 'member' ? undefined : forbidden('Only member accounts can do this'));
+}
+
 function requirePermission(permission: Permission): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     next(can(req.user?.role, permission) ? undefined : forbidden(`Requires the ${permission} permission`));
@@ -105,7 +113,7 @@ function registerDocument(spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>, stat
   const key = `${spec.method} ${spec.path}`;
   if (documented.has(key)) return;
   documented.add(key);
-  const errorCodes = [400, ...(spec.access === 'public' ? [] : [401]), ...(spec.access.includes('.') ? [403] : []), 404, 409, 422, 429];
+  const errorCodes = [400, ...(spec.access === 'public' ? [] : [401]), ...(spec.access.includes('.') || spec.access === 'member' ? [403] : []), 404, 409, 422, 429];
   const responses: Record<string, object> = {
     [status]: {
       description: 'Success',

@@ -4,6 +4,7 @@ import { actorFrom } from '../audit/actor.js';
 import { distributeBody, distributeReply, historyQuery } from './income.schemas.js';
 import { incomeHistory, incomeSummary } from './income-views.service.js';
 import { distributeIncome } from './distribute.service.js';
+import { requireIdempotencyKey } from '../http/idempotency.js';
 
 export function incomeRoutes(router: Router): void {
   defineRoute(
@@ -28,6 +29,7 @@ export function incomeRoutes(router: Router): void {
       access: 'finance.write',
       status: 200,
       body: distributeBody,
+      before: [requireIdempotencyKey],
       money: true,
       response: distributeReply,
     },

@@ -11,7 +11,7 @@ export function userRoutes(router: Router): void {
 
   defineRoute(
     router,
-    { method: 'get', path: '/user/profile', summary: 'The signed-in user', tags: ['user'], access: 'member', response: profile },
+    { method: 'get', path: '/user/profile', summary: 'The signed-in user', tags: ['user'], access: 'user', response: profile },
     async ({ user }) => ({ user_info: toUserInfo(await findUser(user.id)) }),
   );
 
@@ -22,7 +22,7 @@ export function userRoutes(router: Router): void {
       path: '/user/profile',
       summary: 'Update names (and email, with the current password)',
       tags: ['user'],
-      access: 'member',
+      access: 'user',
       body: updateProfileBody,
       response: profile,
     },
@@ -31,7 +31,7 @@ export function userRoutes(router: Router): void {
 
   defineRoute(
     router,
-    { method: 'get', path: '/user/settings', summary: 'Notification, language and time zone settings', tags: ['user'], access: 'member', response: z.object({ settings }) },
+    { method: 'get', path: '/user/settings', summary: 'Notification, language and time zone settings', tags: ['user'], access: 'user', response: z.object({ settings }) },
     async ({ user }) => ({ settings: await getSettings(user.id) }),
   );
 
@@ -42,7 +42,7 @@ export function userRoutes(router: Router): void {
       path: '/user/settings',
       summary: 'Change settings',
       tags: ['user'],
-      access: 'member',
+      access: 'user',
       body: updateSettingsBody,
       response: z.object({ settings }),
     },
@@ -69,7 +69,7 @@ export function userRoutes(router: Router): void {
       path: '/user/password',
       summary: 'Change password; every earlier token stops working, a fresh one is returned',
       tags: ['user'],
-      access: 'member',
+      access: 'user',
       status: 200,
       body: changePasswordBody,
       response: loginResponse,

@@ -98,6 +98,8 @@ export async function changePassword(userId: number, input: z.output<typeof chan
 export async function upsertStaffUser(input: { username: string; email: string; password: string; role: Role }): Promise<{ user: User; created: boolean }> {
   const password_hash = await hashPassword(input.password);
   const existing = await findByLogin(input.username);
+  // A member's account holds wallets and a team: it is never turned into staff behind their back.
+  if (existing?.role === 'member') throw conflict('is_member', `${input.username} is a member account; pick another username for the staff user`);
   if (existing) {
     await inTransaction(async (tx) => {
       await db().query(

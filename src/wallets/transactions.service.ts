@@ -2,7 +2,7 @@ import { Op, type Transaction, type WhereOptions } from 'sequelize';
 import type { z } from 'zod';
 import { inTransaction } from '../db/database.js';
 import { getConfig } from '../config/config.service.js';
-import { conflict, notFound, unprocessable } from '../http/errors.js';
+import { conflict, forbidden, notFound, unprocessable } from '../http/errors.js';
 import { offsetOf, type Page } from '../http/pagination.js';
 import { Decimal, formatMoney } from '../money/money.js';
 import type { Actor } from '../audit/actor.js';
@@ -193,6 +193,7 @@ async function unlock(tx: Transaction, row: MoneyTransaction, actor: Actor | nul
 export async function approve(actor: Actor, id: number, input: { admin_notes?: string; tx_hash?: string }): Promise<MoneyTransaction> {
   return inTransaction(async (tx) => {
     const row = await lockPending(tx, { id, transaction_type: { [Op.in]: ['deposit', 'withdrawal'] } });
+    if (row.user_id === actor.id) throw forbidden('Staff cannot approve their own transactions');
     const before = toView(row, { staff: true });
     const amount = new Decimal(row.amount);
     const wallet = row.wallet_type as WalletType;
