@@ -239,4 +239,17 @@ describe('staff distribution', () => {
     const auditRows = await t.request('GET', '/api/admin/audit?action=income.distribute', { token: support });
     expect(auditRows.body.total).toBe(2);
   });
+
+  it('repairs drifted team volumes nightly without touching correct ones', async () => {
+    const [sponsor, member] = await chain(t, 2);
+    await fund(t, member, finance, '40');
+    await invest(member.token, '40');
+    const volume = async (id: number) => (await t.server.database.pool.query(`SELECT team_volume FROM users WHERE id = $1`, [id])).rows[0].team_volume;
+    expect(await volume(sponsor.user.id)).toBe('40.00000000');
+    await t.server.database.pool.query(`UPDATE users SET team_volume = 7 WHERE id = $1`, [sponsor.user.id]);
+    const { evaluateAllRanks } = await import('../src/ranks/ranks.service.js');
+    await evaluateAllRanks();
+    expect(await volume(sponsor.user.id)).toBe('40.00000000');
+  });
 });
+

@@ -78,12 +78,16 @@ export async function evaluateRanks(tx: Transaction, userIds: number[], rules?: 
  * re-evaluate every active member in batches, each batch its own transaction.
  */
 export async function evaluateAllRanks(batchSize = 5_000): Promise<{ evaluated: number; promoted: number }> {
+  // Only the drift is applied, as a delta: an investment that moves team_volume while this runs
+  // keeps its share (an overwrite from this statement's snapshot would lose it). Drift is rare, so
+  // few rows are locked.
   await db().query(
-    `UPDATE users u SET team_volume = coalesce(v.volume, 0)
-       FROM (SELECT u2.id, sum(d.total_investment) AS volume
-               FROM users u2 LEFT JOIN referrals r ON r.referrer_id = u2.id LEFT JOIN users d ON d.id = r.referred_id
-              GROUP BY u2.id) v
-      WHERE v.id = u.id AND u.team_volume IS DISTINCT FROM coalesce(v.volume, 0)`,
+    `WITH v AS (
+       SELECT u.id, coalesce(sum(d.total_investment), 0) - u.team_volume AS drift
+         FROM users u LEFT JOIN referrals r ON r.referrer_id = u.id LEFT JOIN users d ON d.id = r.referred_id
+        GROUP BY u.id
+       HAVING coalesce(sum(d.total_investment), 0) <> u.team_volume)
+     UPDATE users SET team_volume = users.team_volume + v.drift FROM v WHERE users.id = v.id`,
     { type: QueryTypes.UPDATE },
   );
   const { rank_rules } = await getConfig(['rank_rules']);
