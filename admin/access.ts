@@ -23,3 +23,8 @@ export const staffReadActions = {
   show: { isAccessible: canAction('staff.read') },
   search: { isAccessible: canAction('staff.read') },
 };
+
+/**
+ * @adminjs/sequelize shows DECIMAL columns as floats; money stays text (exact) in the back-office.
+ */
+export const moneyText = (...names: string[]) => Object.fromEntries(names.map((name) => [name, { type: 'string' as const }]));

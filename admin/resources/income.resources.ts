@@ -3,7 +3,7 @@ import { Investment } from '../../src/investments/investment.model.js';
 import { Income } from '../../src/income/income.model.js';
 import { reverseInvestment } from '../../src/investments/investments.service.js';
 import { AppError } from '../../src/http/errors.js';
-import { canAction, staffReadActions } from '../access.js';
+import { canAction, staffReadActions, moneyText } from '../access.js';
 import { actorOf } from '../actor.js';
 
 
@@ -44,6 +44,7 @@ export const investmentsResource: ResourceWithOptions = {
     // The Reverse form: the principal goes back, every commission and bonus it paid is clawed back.
     editProperties: ['reason'],
     properties: {
+      ...moneyText('amount'),
       reason: { type: 'textarea', isRequired: true, isVisible: { edit: true, list: false, show: false, filter: false }, description: 'Why this investment is reversed (kept on the investment and in the audit log).' },
     },
     sort: { sortBy: 'id', direction: 'desc' },
@@ -60,6 +61,7 @@ export const incomesResource: ResourceWithOptions = {
     navigation: { name: 'Income', icon: 'TrendingUp' },
     listProperties: ['id', 'user_id', 'income_type', 'amount', 'from_user_id', 'level', 'status', 'created_at'],
     filterProperties: ['user_id', 'income_type', 'status', 'investment_id', 'created_at'],
+    properties: moneyText('amount'),
     sort: { sortBy: 'id', direction: 'desc' },
     actions: staffReadActions,
   },

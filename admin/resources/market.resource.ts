@@ -7,7 +7,7 @@ import { MXCChartData } from '../../src/market/mxc-chart.model.js';
 import { MXCPrice } from '../../src/market/mxc-price.model.js';
 import { addChartPoint, generateChartPoints } from '../../src/market/mxc-chart.service.js';
 import { updateMxcPrice } from '../../src/market/mxc-price.service.js';
-import { canAction, staffReadActions } from '../access.js';
+import { canAction, staffReadActions, moneyText } from '../access.js';
 import { actorOf } from '../actor.js';
 
 /*
@@ -95,6 +95,7 @@ export const mxcPriceResource: ResourceWithOptions = {
     filterProperties: ['source', 'updated_by', 'created_at'],
     editProperties: [...PRICE_FIELDS],
     properties: {
+      ...moneyText('price', 'change_amount', 'market_cap', 'volume_24h'),
       // NOT NULL in the table, but optional in the form: blanks are derived or carried over.
       change_24h: { isRequired: false, description: 'Percent. Leave blank to derive it from the price 24 h ago.' },
       change_amount: { isRequired: false, description: 'Leave blank to derive it from the price 24 h ago.' },
@@ -131,6 +132,7 @@ export const mxcChartResource: ResourceWithOptions = {
     filterProperties: ['source', 'timestamp'],
     editProperties: ['timestamp', 'price', 'volume', 'reason'],
     properties: {
+      ...moneyText('price', 'volume'),
       timestamp: { description: 'Not in the future. A timestamp that already has a point is refused.' },
       volume: { isRequired: false, description: 'Optional (default 0).' },
       reason: { type: 'textarea', description: 'Kept in the audit log.' },

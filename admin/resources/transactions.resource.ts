@@ -3,7 +3,7 @@ import { MoneyTransaction } from '../../src/wallets/transaction.model.js';
 import { approve, reject } from '../../src/wallets/transactions.service.js';
 import { approveBody, rejectBody } from '../../src/wallets/transactions.schemas.js';
 import { AppError } from '../../src/http/errors.js';
-import { canAction, staffReadActions } from '../access.js';
+import { canAction, staffReadActions, moneyText } from '../access.js';
 import { actorOf } from '../actor.js';
 
 const isPending = ({ record }: Pick<ActionContext, 'record'>) => record?.params.status === 'pending';
@@ -17,7 +17,9 @@ async function decide(context: ActionContext, work: () => Promise<unknown>): Pro
     await work();
     notice = { message: 'Done', type: 'success' };
   } catch (error) {
-    notice = { message: error instanceof AppError ? `${error.message}${error.details[0] ? `: ${error.details[0].field} ${error.details[0].message}` : ''}` : 'Failed', type: 'error' };
+    // Only expected refusals become a notice; anything else is a bug for the error handler to log.
+    if (!(error instanceof AppError)) throw error;
+    notice = { message: `${error.message}${error.details[0] ? `: ${error.details[0].field} ${error.details[0].message}` : ''}`, type: 'error' };
   }
   const fresh = await resource.findOne(String(record!.id()));
   return { record: (fresh ?? record!).toJSON(context.currentAdmin), notice, redirectUrl: h.recordActionUrl({ resourceId: resource.id(), recordId: String(record!.id()), actionName: 'show' }) };
@@ -37,6 +39,7 @@ export const transactionsResource: ResourceWithOptions = {
     editProperties: ['decision', 'admin_notes', 'tx_hash', 'reason'],
     sort: { sortBy: 'created_at', direction: 'desc' },
     properties: {
+      ...moneyText('amount', 'fee', 'net_amount'),
       decision: {
         type: 'string',
         availableValues: [

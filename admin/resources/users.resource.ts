@@ -1,6 +1,6 @@
 import type { ActionResponse, RecordJSON, ResourceWithOptions } from 'adminjs';
 import { User } from '../../src/users/user.model.js';
-import { canAction, readOnlyActions } from '../access.js';
+import { canAction, readOnlyActions, moneyText } from '../access.js';
 
 /** Columns that never leave the server, not even in AdminJS's JSON API (isVisible only hides them in the UI). */
 const SECRET_COLUMNS = ['password_hash', 'token_version'];
@@ -29,6 +29,7 @@ export const usersResource: ResourceWithOptions = {
       'referral_code', 'total_investment', 'created_at', 'updated_at',
     ],
     properties: {
+      ...moneyText('total_investment'),
       password_hash: { isVisible: false },
       token_version: { isVisible: false },
     },

@@ -2,12 +2,12 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { actorFrom } from '../audit/actor.js';
 import { defineRoute } from '../http/route.js';
-import { EMAIL_CATEGORIES, EMAIL_STATUSES, EmailOutbox } from './email-outbox.model.js';
-import { retryEmail } from './outbox.service.js';
+import { EMAIL_CATEGORIES, EMAIL_STATUSES, type EmailOutbox } from './email-outbox.model.js';
+import { listEmails, retryEmail } from './outbox.service.js';
+import { pageQuery } from '../http/pagination.js';
 
 const emailsQuery = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  per_page: z.coerce.number().int().min(1).max(100).default(20),
+  ...pageQuery,
   status: z.enum(EMAIL_STATUSES).optional(),
   category: z.enum(EMAIL_CATEGORIES).optional(),
   user_id: z.coerce.number().int().positive().optional(),
@@ -59,17 +59,8 @@ export function emailRoutes(router: Router): void {
       response: z.object({ items: z.array(email), page: z.number(), per_page: z.number(), total: z.number() }),
     },
     async ({ query }) => {
-      const where: Record<string, unknown> = {};
-      if (query.status) where.status = query.status;
-      if (query.category) where.category = query.category;
-      if (query.user_id) where.user_id = query.user_id;
-      const { rows, count } = await EmailOutbox.findAndCountAll({
-        where,
-        order: [['id', 'DESC']],
-        limit: query.per_page,
-        offset: (query.page - 1) * query.per_page,
-      });
-      return { items: rows.map(toEmail), page: query.page, per_page: query.per_page, total: count };
+      const { rows, total } = await listEmails(query);
+      return { items: rows.map(toEmail), page: query.page, per_page: query.per_page, total };
     },
   );
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { db, inTransaction } from '../db/database.js';
 import { audit } from '../audit/audit.service.js';
 import type { Actor } from '../audit/actor.js';
+import { offsetOf } from '../http/pagination.js';
 import { conflict, notFound } from '../http/errors.js';
 import { EmailOutbox, type EmailCategory } from './email-outbox.model.js';
 import type { Mailer } from './mailer.js';
@@ -155,4 +156,14 @@ export async function retryEmail(id: string, actor: Actor): Promise<EmailOutbox>
     tx.afterCommit(() => enqueueAfterCommit(id));
     return row;
   });
+}
+
+/** The ops view of the outbox, newest first. */
+export async function listEmails(q: { page: number; per_page: number; status?: string; category?: string; user_id?: number }) {
+  const where: Record<string, unknown> = {};
+  if (q.status) where.status = q.status;
+  if (q.category) where.category = q.category;
+  if (q.user_id) where.user_id = q.user_id;
+  const { rows, count } = await EmailOutbox.findAndCountAll({ where, order: [['id', 'DESC']], limit: q.per_page, offset: offsetOf(q) });
+  return { rows, total: count };
 }
