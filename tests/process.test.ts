@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAlive } from '../src/db/embedded.js';
 
 /**
  * The real entry point (src/main.ts) as a child process: embedded PostgreSQL under a temp
@@ -89,14 +90,6 @@ function api(child: Child, method: string, route: string, body?: unknown, token?
   }).then(async (r) => ({ status: r.status, body: await r.json() }));
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The pid of the postmaster running this test's cluster, if any. */
 function postmasterPid(): number | undefined {

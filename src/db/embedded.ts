@@ -114,7 +114,7 @@ async function stopStalePostmaster(dir: string, logger: Logger): Promise<void> {
   if (isAlive(pid)) throw new Error(`postmaster ${pid} did not stop; remove it by hand`);
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
