@@ -92,6 +92,26 @@ describe('npm run ledger:verify', () => {
   }, 60_000);
 });
 
+describe('nightly ledger-verify job', () => {
+  it('alerts staff by email and records the findings when the books do not balance', async () => {
+    const m = await signUp(t);
+    await fund(t, m, finance, '10');
+    const pool = t.server.database.pool;
+    const { rows } = await pool.query(`UPDATE wallets SET balance = balance + 1 WHERE user_id = $1 AND wallet_type = 'available_fund' RETURNING id`, [m.user.id]);
+    try {
+      const job = await t.server.jobs.agenda.now('ledger-verify', {});
+      const run = async () => (await pool.query(`SELECT outcome, counts FROM job_runs WHERE job_id = $1`, [String(job.attrs._id)])).rows[0];
+      await expect.poll(async () => (await run())?.outcome, { timeout: 15_000 }).toBe('success');
+      expect((await run()).counts).toMatchObject({ ok: false, wallet_mismatches: 1, balanced: true });
+      const alerts = await pool.query(`SELECT o.to_address, u.role FROM email_outbox o JOIN users u ON u.id = o.user_id WHERE o.template = 'ledger-alert'`);
+      expect(alerts.rows.length).toBeGreaterThan(0);
+      expect(alerts.rows.every((r) => r.role === 'admin' || r.role === 'finance')).toBe(true);
+    } finally {
+      await pool.query(`UPDATE wallets SET balance = balance - 1 WHERE id = $1`, [rows[0].id]);
+    }
+  });
+});
+
 describe('request limits', () => {
   it('answers a huge body with 413 JSON and writes nothing', async () => {
     const m = await signUp(t);
