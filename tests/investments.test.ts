@@ -251,5 +251,22 @@ describe('staff distribution', () => {
     await evaluateAllRanks();
     expect(await volume(sponsor.user.id)).toBe('40.00000000');
   });
+
+  it('claws back from principal that a reversal just returned to the same wallet before recording a debt', async () => {
+    await setConfig(t, admin, { investment_source_wallet: 'self_coin_bonus', self_investment_bonus_rate: '10' });
+    try {
+      const m = await signUp(t);
+      await t.request('PUT', `/api/admin/users/${m.user.id}/wallets`, { token: finance, body: { wallet_type: 'self_coin_bonus', amount: '100', reason: 'test funds' } });
+      const inv = (await invest(m.token, '100')).body.investment;
+      expect((await wallets(m)).self_coin_bonus).toBe('10.00000000');
+      await t.request('POST', '/api/transactions/transfer', { token: m.token, body: { amount: '10', from_wallet: 'self_coin_bonus', to_wallet: 'main_balance' } });
+      const res = await t.request('POST', `/api/admin/investments/${inv.id}/reverse`, { token: finance, body: { reason: 'test' } });
+      expect(res.status).toBe(200);
+      expect(res.body.debts_recorded).toEqual([]);
+      expect(await wallets(m)).toMatchObject({ self_coin_bonus: '90.00000000', main_balance: '10.00000000', my_investment: '0.00000000' });
+    } finally {
+      await setConfig(t, admin, { investment_source_wallet: 'available_fund', self_investment_bonus_rate: '0' });
+    }
+  });
 });
 

@@ -192,6 +192,10 @@ export async function reverseInvestment(actor: Actor, investmentId: number, reas
         { userId: inv.user_id, wallet: source, credit: amount },
       ],
     });
+    // The principal just came back: if the source is also an income wallet the investor was paid
+    // into (self bonus), the clawback may take from it before recording any debt.
+    const sourceKey = `${inv.user_id}:${source}`;
+    balances.set(sourceKey, (balances.get(sourceKey) ?? new Decimal(0)).plus(amount));
 
     const { clawedBack, debts } = await clawBack(tx, actor, inv, incomes, balances);
     await db().query(`UPDATE incomes SET status = 'reversed' WHERE investment_id = :investmentId AND status = 'completed'`, {
