@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { defineRoute } from '../http/route.js';
+import { pageOf, pageQuery } from '../http/pagination.js';
 import { JOBS } from './catalogue.js';
 import { JOB_OUTCOMES } from './job-run.model.js';
 import { listRuns } from './job-runs.service.js';
@@ -8,8 +9,7 @@ import { listRuns } from './job-runs.service.js';
 const jobNames = JOBS.map((j) => j.name) as [string, ...string[]];
 
 const runsQuery = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  per_page: z.coerce.number().int().min(1).max(100).default(20),
+  ...pageQuery,
   job: z.enum(jobNames).optional(),
   outcome: z.enum(JOB_OUTCOMES).optional(),
 });
@@ -37,7 +37,7 @@ export function jobRunRoutes(router: Router): void {
       tags: ['admin', 'jobs'],
       access: 'staff.read',
       query: runsQuery,
-      response: z.object({ items: z.array(jobRun), page: z.number(), per_page: z.number(), total: z.number() }),
+      response: pageOf(jobRun),
     },
     async ({ query }) => listRuns({ page: query.page, perPage: query.per_page, job: query.job, outcome: query.outcome }),
   );

@@ -4,7 +4,7 @@ import { actorFrom } from '../audit/actor.js';
 import { defineRoute } from '../http/route.js';
 import { EMAIL_CATEGORIES, EMAIL_STATUSES, type EmailOutbox } from './email-outbox.model.js';
 import { listEmails, retryEmail } from './outbox.service.js';
-import { pageQuery } from '../http/pagination.js';
+import { pageOf, pageQuery } from '../http/pagination.js';
 
 const emailsQuery = z.object({
   ...pageQuery,
@@ -56,7 +56,7 @@ export function emailRoutes(router: Router): void {
       tags: ['admin', 'emails'],
       access: 'staff.read',
       query: emailsQuery,
-      response: z.object({ items: z.array(email), page: z.number(), per_page: z.number(), total: z.number() }),
+      response: pageOf(email),
     },
     async ({ query }) => {
       const { rows, total } = await listEmails(query);
