@@ -196,6 +196,7 @@ async function main() {
       sequelize: database.sequelize,
       env: loadEnv({ NODE_ENV: 'test', DATABASE_URL: scratch.url, ADMIN_PASSWORD: 'Bench-admin-password-1' }),
       logger,
+      firstAdmin: true,
     });
     const [{ base }] = await db().query<{ base: number }>(`SELECT coalesce(max(id), 0) AS base FROM users`, { type: QueryTypes.SELECT });
     let t = process.hrtime.bigint();

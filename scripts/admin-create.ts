@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const connection = await connect({ ...env, DB_POOL_MAX: 2 }, logger);
   const { url, database } = connection;
   try {
-    await migrateAndSeed(url, { sequelize: database.sequelize, env, logger });
+    await migrateAndSeed(url, { sequelize: database.sequelize, env, logger, firstAdmin: false });
     const existing = await findByLogin(args.username);
     // Resetting an existing user needs no email; creating one does.
     if (!existing && !args.email) throw new UsageError(`--email: is required to create the new user ${args.username}`);

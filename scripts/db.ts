@@ -25,7 +25,7 @@ async function main(command: Command): Promise<void> {
       logger.info({ applied: applied.map((m) => m.name) }, applied.length ? 'migrations applied' : 'no pending migrations');
     } else {
       // Seeders need the schema: apply what is pending first, then run them all.
-      await migrateAndSeed(url, { sequelize: database.sequelize, env, logger });
+      await migrateAndSeed(url, { sequelize: database.sequelize, env, logger, firstAdmin: false });
       logger.info('seeders ran');
     }
   } finally {

@@ -26,6 +26,8 @@ import { teamRoutes } from './team/team.routes.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { openApiDocument } from './http/openapi.js';
 import { rateLimits } from './http/rate-limits.js';
+import { redactUrl } from './http/redact.js';
+import { MAX_JSON_DEPTH, nestedDeeperThan, TOO_DEEP, unusableBody } from './http/body.js';
 
 export interface AppParts {
   env: Env;
@@ -63,19 +65,21 @@ function apiRouter(env: Env): express.Router {
 }
 
 /**
- * JSON bodies, with a parse failure held back until the route has checked access: a member's
- * malformed body to a staff route is 403, not 400.
+ * JSON bodies, with a body the route cannot use (not JSON, not decodable for its Content-Encoding,
+ * nested deeper than MAX_JSON_DEPTH) held back until the route has checked access: a member's
+ * malformed body to a staff route is 403, not 400. Too large (413) and unknown encodings (415) answer at once.
  */
 function jsonBody(limit: string): RequestHandler {
   const parseJson = express.json({ limit, strict: true });
   return (req, res, next) =>
     parseJson(req, res, (err?: unknown) => {
-      if ((err as { type?: string } | undefined)?.type === 'entity.parse.failed') {
+      const problem = err ? unusableBody(err) : req.body !== undefined && nestedDeeperThan(req.body, MAX_JSON_DEPTH) ? TOO_DEEP : undefined;
+      if (err && !problem) return next(err);
+      if (problem) {
         req.body = undefined;
-        (req as { malformedBody?: boolean }).malformedBody = true;
-        return next();
+        (req as { malformedBody?: string }).malformedBody = problem;
       }
-      next(err);
+      next();
     });
 }
 
@@ -95,9 +99,10 @@ export function buildApp(parts: AppParts): Express {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-      // One short line per request: headers (cookies, tokens, helmet's list) are noise and risk.
+      // One short line per request: headers (cookies, tokens, helmet's list) are noise and risk, and
+      // secrets sent in a query string by mistake are redacted.
       serializers: {
-        req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: req.url === undefined ? undefined : redactUrl(req.url) }),
         res: (res: { statusCode?: number }) => ({ status: res.statusCode }),
       },
     }),

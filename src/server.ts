@@ -41,7 +41,7 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
   const { database } = connection;
   let ready = false;
   try {
-    await migrateAndSeed(connection.url, { sequelize: database.sequelize, env, logger });
+    await migrateAndSeed(connection.url, { sequelize: database.sequelize, env, logger, firstAdmin: true });
   } catch (error) {
     await connection.close();
     throw error;

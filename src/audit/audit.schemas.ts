@@ -1,14 +1,15 @@
 import { z } from 'zod';
-import { dateBound, pageQuery } from '../http/pagination.js';
+import { pageQuery } from '../http/pagination.js';
+import { dateTime, id, text } from '../http/input.js';
 
 export const auditQuery = z.object({
   ...pageQuery,
-  actor_id: z.coerce.number().int().positive().optional(),
+  actor_id: id.optional(),
   action: z.string().regex(/^[a-z_]+(\.[a-z_]+)*$/, 'must be a dotted action name').max(64).optional(),
   target_type: z.string().regex(/^[a-z_]+$/).max(64).optional(),
-  target_id: z.string().max(64).optional(),
-  from: dateBound.optional(),
-  to: dateBound.optional(),
+  target_id: text({ max: 64 }).optional(),
+  from: dateTime.optional(),
+  to: dateTime.optional(),
 });
 
 export const auditRow = z.object({

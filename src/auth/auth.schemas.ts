@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { userInfo } from '../users/users.schemas.js';
+import { text } from '../http/input.js';
 
 export const loginBody = z
   .object({
-    username: z.string().trim().min(1).max(255).optional().meta({ description: 'Username or email' }),
-    email: z.string().trim().min(1).max(255).optional(),
+    username: text({ min: 1, max: 255 }).optional().meta({ description: 'Username or email' }),
+    email: text({ min: 1, max: 255 }).optional(),
     password: z.string().min(1, 'is required').max(128),
   })
   .refine((b) => b.username || b.email, { message: 'username or email is required', path: ['username'] });

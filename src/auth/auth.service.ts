@@ -2,7 +2,7 @@ import { QueryTypes, UniqueConstraintError } from 'sequelize';
 import type { z } from 'zod';
 import { db, inTransaction } from '../db/database.js';
 import { getConfigValue } from '../config/config.service.js';
-import { AppError, badRequest, conflict, unauthorized } from '../http/errors.js';
+import { AppError, badRequest, conflict, unauthorized, unprocessable } from '../http/errors.js';
 import { linkToSponsor } from '../referrals/referrals.service.js';
 import { notifyWelcome } from '../notify/notifications.js';
 import { openWallets } from '../wallets/wallets.service.js';
@@ -18,13 +18,18 @@ import type { AuthUser } from './passport.js';
 
 export type RegisterInput = z.output<typeof registerBody>;
 
-/** A sponsor is a member found by referral code or by username, either case-insensitively. */
-async function findSponsor(code: string): Promise<number | null> {
-  const [row] = await db().query<{ id: number }>(
-    `SELECT id FROM users WHERE role = 'member' AND (upper(referral_code) = upper(:code) OR username = lower(:code)) LIMIT 1`,
+/**
+ * A sponsor is a member found by referral code or by username, either case-insensitively; a
+ * deactivated member cannot recruit (422 sponsor_inactive).
+ */
+async function findSponsor(code: string): Promise<number> {
+  const [row] = await db().query<{ id: number; is_active: boolean }>(
+    `SELECT id, is_active FROM users WHERE role = 'member' AND (upper(referral_code) = upper(:code) OR username = lower(:code)) LIMIT 1`,
     { replacements: { code }, type: QueryTypes.SELECT },
   );
-  return row?.id ?? null;
+  if (!row) throw badRequest('Unknown sponsor code', [{ field: 'sponsor_code', message: 'matches no member' }]);
+  if (!row.is_active) throw unprocessable('sponsor_inactive', 'The sponsor account is deactivated', [{ field: 'sponsor_code', message: 'belongs to a deactivated member' }]);
+  return row.id;
 }
 
 async function assertFree(username: string, email: string): Promise<void> {
@@ -48,7 +53,6 @@ export async function register(input: RegisterInput): Promise<User> {
   let sponsorId: number | null = null;
   if (input.sponsor_code) {
     sponsorId = await findSponsor(input.sponsor_code);
-    if (!sponsorId) throw badRequest('Unknown sponsor code', [{ field: 'sponsor_code', message: 'matches no member' }]);
   } else if (requireSponsor) {
     throw badRequest('A sponsor code is required', [{ field: 'sponsor_code', message: 'is required' }]);
   }

@@ -81,6 +81,11 @@ export interface SeedContext {
   sequelize: Sequelize;
   env: Env;
   logger: Logger;
+  /**
+   * Whether the first-admin seeder runs (ADMIN_USERNAME / ADMIN_PASSWORD). Only server start-up
+   * says yes: a script run without the server's ADMIN_* variables must not create another admin.
+   */
+  firstAdmin: boolean;
 }
 
 /** Applies pending migrations, then every seeder (each is idempotent, so all run on each start). */

@@ -17,9 +17,3 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), page: z.number().int(), per_page: z.number().int(), total: z.number().int() });
 
 export const offsetOf = (q: { page: number; per_page: number }) => (q.page - 1) * q.per_page;
-
-/** ISO 8601 date or date-time bounds for `from` / `to` filters. */
-export const dateBound = z
-  .string()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 date or date-time')
-  .transform((v) => new Date(v));

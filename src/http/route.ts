@@ -69,13 +69,14 @@ export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
   if (spec.access === 'member') guards.push(requireMember);
   else if (spec.access !== 'public' && spec.access !== 'user') guards.push(requirePermission(spec.access));
 
+  // After the access check (403 before 400), before the idempotency key is claimed (a 400 is not stored).
+  guards.push(refuseUnusableBody);
   if (spec.money) {
     guards.push(idempotency);
     moneyRoutes.push({ method: spec.method.toUpperCase(), pattern: new RegExp(`^${spec.path.replace(/:\w+/g, '[^/]+')}/?$`) });
   }
 
   router[spec.method](spec.path, ...guards, ...(spec.before ?? []), async (req: Request, res: Response) => {
-    if ((req as { malformedBody?: boolean }).malformedBody) throw badRequest('Request body is not valid JSON');
     const body = spec.body ? parse(spec.body, req.body ?? {}) : req.body;
     const query = (spec.query ? parse(spec.query, req.query, 'Query') : req.query) as z.output<Q>;
     const params = (spec.params ? parse(spec.params, req.params, 'Path') : req.params) as z.output<P>;
@@ -91,6 +92,11 @@ const moneyRoutes: { method: string; pattern: RegExp }[] = [];
 /** Money writes are never throttled by the API-wide limit (API.md); paths are relative to /api. */
 export function isMoneyRequest(req: Request): boolean {
   return moneyRoutes.some((r) => r.method === req.method && r.pattern.test(req.path));
+}
+
+function refuseUnusableBody(req: Request, _res: Response, next: NextFunction): void {
+  const problem = (req as { malformedBody?: string }).malformedBody;
+  next(problem ? badRequest(problem, [{ field: '(body)', message: problem }]) : undefined);
 }
 
 function requireMember(req: Request, _res: Response, next: NextFunction): void {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { moneyString, positiveAmount } from '../money/money.js';
-import { dateBound, pageQuery } from '../http/pagination.js';
+import { pageQuery } from '../http/pagination.js';
+import { dateTime, MAX_INT_ID, text } from '../http/input.js';
 import { INCOME_TYPES } from './income-types.js';
 
 const incomeType = z.enum(INCOME_TYPES, { message: `must be one of ${INCOME_TYPES.join(', ')}` });
@@ -8,8 +9,8 @@ const incomeType = z.enum(INCOME_TYPES, { message: `must be one of ${INCOME_TYPE
 export const historyQuery = z.object({
   ...pageQuery,
   type: incomeType.optional(),
-  from: dateBound.optional(),
-  to: dateBound.optional(),
+  from: dateTime.optional(),
+  to: dateTime.optional(),
 });
 
 const percent = positiveAmount().refine((v) => v.lte(100), 'must be at most 100');
@@ -19,8 +20,8 @@ export const distributeBody = z
     income_type: incomeType,
     amount: positiveAmount().optional(),
     rate_percent: percent.optional(),
-    user_ids: z.union([z.literal('all_active'), z.array(z.number().int().positive().max(2_147_483_647)).min(1).max(100_000)]),
-    description: z.string().trim().min(1, 'is required').max(500, 'must be at most 500 characters'),
+    user_ids: z.union([z.literal('all_active'), z.array(z.number().int().positive().max(MAX_INT_ID)).min(1).max(100_000)]),
+    description: text({ min: 1, max: 500, multiline: true }),
   })
   .refine((b) => (b.amount === undefined) !== (b.rate_percent === undefined), { message: 'give exactly one of amount and rate_percent', path: ['amount'] });
 

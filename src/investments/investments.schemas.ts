@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { moneyString, positiveAmount } from '../money/money.js';
 import { pageOf, pageQuery } from '../http/pagination.js';
+import { text } from '../http/input.js';
 import { transactionView } from '../wallets/transactions.schemas.js';
 
 export const investBody = z.object({ amount: positiveAmount() });
 export const listQuery = z.object({ ...pageQuery });
-export const reverseBody = z.object({ reason: z.string().trim().min(1, 'is required').max(2000, 'must be at most 2000 characters') });
+export const reverseBody = z.object({ reason: text({ min: 1, max: 2000, multiline: true }) });
 
 export const investmentView = z
   .object({

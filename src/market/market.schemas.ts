@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { moneyString, nonNegativeAmount, positiveAmount, signedAmountOrZero, type Decimal } from '../money/money.js';
 import { CHART_SOURCES } from './mxc-chart.model.js';
+import { dateTime, text } from '../http/input.js';
+import { pageQuery as sharedPageQuery } from '../http/pagination.js';
 
 // A percent change: an amount that also fits NUMERIC(10,4).
 const percentChange = () =>
@@ -12,6 +14,7 @@ const percentChange = () =>
   );
 
 const count = z.number().int('must be a whole number').min(0, 'must not be negative').max(2_147_483_647);
+const reason = text({ max: 500, multiline: true });
 export const rankText = z.string().trim().regex(/^#\d{1,9}$/, 'must look like #1247');
 
 export const TIMEFRAMES = ['1h', '4h', '24h', '7d'] as const;
@@ -30,13 +33,14 @@ export const setPriceBody = z
     transactions_24h: count.optional(),
     rank: rankText.optional(),
     chart_volume: nonNegativeAmount().optional().meta({ description: 'Volume of the chart point this update appends (default 0)' }),
-    reason: z.string().trim().max(500).optional(),
+    reason: reason.optional(),
   })
   .strict();
 export type SetPriceInput = z.output<typeof setPriceBody>;
 
 const isoTimestamp = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 timestamp with a time zone' })
+  .refine((v) => dateTime.safeParse(v).success, 'must be a real date-time between 1970-01-01 and 2999-12-31')
   .refine((v) => Date.parse(v) <= Date.now(), 'must not be in the future');
 
 export const addChartPointBody = z
@@ -44,7 +48,7 @@ export const addChartPointBody = z
     timestamp: isoTimestamp,
     price: positiveAmount(),
     volume: nonNegativeAmount().optional(),
-    reason: z.string().trim().max(500).optional(),
+    reason: reason.optional(),
   })
   .strict();
 export type AddChartPointInput = z.output<typeof addChartPointBody>;
@@ -55,17 +59,14 @@ export const generateChartBody = z
     timeframe: timeframe.default('24h'),
     data_points: z.number().int('must be a whole number').min(1).max(MAX_GENERATED_POINTS).default(24),
     seed: z.number().int('must be a whole number').min(0).max(4_294_967_295).optional(),
-    reason: z.string().trim().max(500).optional(),
+    reason: reason.optional(),
   })
   .strict();
 export type GenerateChartInput = z.output<typeof generateChartBody>;
 
 export const chartQuery = z.object({ timeframe: timeframe.default('24h') });
 
-export const pageQuery = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  per_page: z.coerce.number().int().min(1).max(100).default(20),
-});
+export const pageQuery = z.object(sharedPageQuery);
 
 // ---- responses (for the OpenAPI document) ----
 

@@ -5,12 +5,13 @@ import { defineRoute } from '../http/route.js';
 import { EMAIL_CATEGORIES, EMAIL_STATUSES, type EmailOutbox } from './email-outbox.model.js';
 import { listEmails, retryEmail } from './outbox.service.js';
 import { pageOf, pageQuery } from '../http/pagination.js';
+import { bigIdParam, id } from '../http/input.js';
 
 const emailsQuery = z.object({
   ...pageQuery,
   status: z.enum(EMAIL_STATUSES).optional(),
   category: z.enum(EMAIL_CATEGORIES).optional(),
-  user_id: z.coerce.number().int().positive().optional(),
+  user_id: id.optional(),
 });
 
 const email = z.object({
@@ -73,7 +74,7 @@ export function emailRoutes(router: Router): void {
       tags: ['admin', 'emails'],
       access: 'finance.write',
       status: 200,
-      params: z.object({ id: z.coerce.number().int().positive() }),
+      params: bigIdParam,
       response: z.object({ email }),
     },
     async ({ params, req }) => ({ email: toEmail(await retryEmail(String(params.id), actorFrom(req))) }),

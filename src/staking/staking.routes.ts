@@ -3,14 +3,10 @@ import { z } from 'zod';
 import { defineRoute } from '../http/route.js';
 import { actorFrom } from '../audit/actor.js';
 import { moneyString } from '../money/money.js';
+import { isoDay } from '../http/input.js';
 import { listRuns, runStakingAsStaff } from './staking.service.js';
 
-const runBody = z.object({
-  date: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'must be a real date'),
-});
+const runBody = z.object({ date: isoDay });
 const runReply = z.object({ date: z.string(), members_paid: z.number().int(), total: moneyString });
 
 export function stakingRoutes(router: Router): void {

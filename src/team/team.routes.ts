@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { defineRoute } from '../http/route.js';
 import { pageQuery } from '../http/pagination.js';
+import { text } from '../http/input.js';
 import { teamMembers, teamStats, teamTree, referralLink } from './team.service.js';
 
 const tags = ['team'];
@@ -11,7 +12,7 @@ const membersQuery = z.object({
   ...pageQuery,
   status: z.enum(['active', 'inactive', 'all'], { message: 'must be active, inactive or all' }).default('all'),
   level: level.default('all').transform((l) => (l === 'all' ? undefined : l)),
-  search: z.string().trim().max(100, 'must be at most 100 characters').optional(),
+  search: text({ max: 100 }).optional(),
 });
 const treeQuery = z.object({ depth: z.coerce.number().int().min(1, 'must be 1-5').max(5, 'must be 1-5').default(5) });
 

@@ -1,17 +1,18 @@
 import { z } from 'zod';
-import { dateBound, pageOf, pageQuery } from '../http/pagination.js';
+import { pageOf, pageQuery } from '../http/pagination.js';
+import { dateTime, id, text } from '../http/input.js';
 import { ROLES } from './user.model.js';
 import { userInfo } from './users.schemas.js';
 
 export const staffUsersQuery = z.object({
   ...pageQuery,
-  search: z.string().trim().min(1).max(100).optional(),
+  search: text({ min: 1, max: 100 }).optional(),
   active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   role: z.enum(ROLES).optional(),
-  rank: z.string().trim().min(1).max(20).optional(),
-  sponsor_id: z.coerce.number().int().positive().optional(),
-  joined_from: dateBound.optional(),
-  joined_to: dateBound.optional(),
+  rank: text({ min: 1, max: 20 }).optional(),
+  sponsor_id: id.optional(),
+  joined_from: dateTime.optional(),
+  joined_to: dateTime.optional(),
 });
 
 export const staffUserView = userInfo.extend({

@@ -1,13 +1,9 @@
 import { z } from 'zod';
 import { ROLES } from './user.model.js';
 import { newPassword } from '../auth/passwords.js';
+import { text, timeZone } from '../http/input.js';
 
-const name = z
-  .string()
-  .trim()
-  .min(1, 'is required')
-  .max(100, 'must be at most 100 characters')
-  .refine((v) => !/[\p{Cc}<>]/u.test(v), 'must not contain control characters or angle brackets');
+const name = text({ min: 1, max: 100 }).refine((v) => !/[<>]/.test(v), 'must not contain angle brackets');
 
 export const username = z
   .string()
@@ -45,7 +41,7 @@ export const settings = z
   .object({
     email_notifications: z.boolean(),
     language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a language tag like en or pt-BR'),
-    timezone: z.string().refine(isTimeZone, 'must be an IANA time zone like Europe/Berlin'),
+    timezone: timeZone,
   })
   .meta({ id: 'UserSettings' });
 
@@ -62,14 +58,5 @@ export const registerBody = z.object({
   password: newPassword,
   first_name: name,
   last_name: name,
-  sponsor_code: z.string().trim().max(50).optional().nullable().transform((v) => v || undefined),
+  sponsor_code: text({ max: 50 }).optional().nullable().transform((v) => v || undefined),
 });
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}

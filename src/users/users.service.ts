@@ -33,6 +33,15 @@ export async function findUser(userId: number): Promise<User> {
   return user;
 }
 
+/** A member account: staff hold no wallets, so a money action aimed at one is refused (422 not_a_member). */
+export async function findMember(userId: number): Promise<User> {
+  const user = await findUser(userId);
+  if (user.role !== 'member') {
+    throw unprocessable('not_a_member', 'Staff accounts hold no wallets', [{ field: 'id', message: 'is a staff account, not a member' }]);
+  }
+  return user;
+}
+
 export async function findByLogin(login: string): Promise<User | null> {
   return User.findOne({
     where: db().where(db().fn('lower', db().col(login.includes('@') ? 'email' : 'username')), login.trim().toLowerCase()),

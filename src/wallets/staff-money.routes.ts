@@ -7,7 +7,7 @@ import { WALLET_TYPES } from './wallet-types.js';
 import { adjustBody, approveBody, idParam, rejectBody, staffListQuery, transactionPage, transactionReply } from './transactions.schemas.js';
 import { adjustWallet, approve, getForStaff, listForStaff, reject, toView } from './transactions.service.js';
 import { listWallets } from './wallets.service.js';
-import { findUser } from '../users/users.service.js';
+import { findMember } from '../users/users.service.js';
 import { trialBalance } from './ledger.verify.js';
 
 const tags = ['staff: money'];
@@ -76,7 +76,7 @@ export function staffMoneyRoutes(router: Router): void {
     router,
     { method: 'get', path: '/admin/users/:id/wallets', summary: "A member's wallets", tags, access: 'staff.read', params: idParam, response: walletsReply },
     async ({ params }) => {
-      const user = await findUser(params.id);
+      const user = await findMember(params.id);
       return { user_id: user.id, wallets: await listWallets(user.id) };
     },
   );
@@ -95,9 +95,8 @@ export function staffMoneyRoutes(router: Router): void {
       response: walletsReply.extend({ transaction: transactionReply.shape.transaction }),
     },
     async ({ req, params, body }) => {
-      const user = await findUser(params.id);
-      const row = await adjustWallet(actorFrom(req), user.id, body);
-      return { user_id: user.id, wallets: await listWallets(user.id), transaction: toView(row, { staff: true }) };
+      const row = await adjustWallet(actorFrom(req), params.id, body);
+      return { user_id: params.id, wallets: await listWallets(params.id), transaction: toView(row, { staff: true }) };
     },
   );
 

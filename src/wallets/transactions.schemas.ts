@@ -1,22 +1,22 @@
 import { z } from 'zod';
 import { positiveAmount, moneyString, signedAmount } from '../money/money.js';
-import { dateBound, pageOf, pageQuery } from '../http/pagination.js';
+import { pageOf, pageQuery } from '../http/pagination.js';
+import { dateTime, id, idParam, text } from '../http/input.js';
 import { WALLET_TYPES } from './wallet-types.js';
 import { TRANSACTION_STATUSES, TRANSACTION_TYPES } from './transaction.model.js';
 import { isBep20Address } from './bep20.js';
 
 const walletType = z.enum(WALLET_TYPES, { message: `must be one of ${WALLET_TYPES.join(', ')}` });
-const note = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 
 export const depositBody = z.object({
   amount: positiveAmount(),
   wallet_type: walletType.default('available_fund'),
-  reference: note(255).optional(),
+  reference: text({ max: 255 }).optional(),
 });
 
 export const withdrawBody = z.object({
   amount: positiveAmount(),
-  wallet_address: z.string().trim().refine(isBep20Address, 'must be a BEP-20 address (0x + 40 hex, valid EIP-55 checksum if mixed case)'),
+  wallet_address: z.string().trim().max(64).refine(isBep20Address, 'must be a BEP-20 address (0x + 40 hex, valid EIP-55 checksum if mixed case)'),
   wallet_type: walletType.default('main_balance'),
 });
 
@@ -24,33 +24,33 @@ export const transferBody = z
   .object({ amount: positiveAmount(), from_wallet: walletType, to_wallet: walletType })
   .refine((b) => b.from_wallet !== b.to_wallet, { message: 'must differ from from_wallet', path: ['to_wallet'] });
 
-export const idParam = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+export { idParam };
 
 export const historyQuery = z.object({
   ...pageQuery,
   wallet_type: walletType.optional(),
   status: z.enum(TRANSACTION_STATUSES).optional(),
   type: z.enum(TRANSACTION_TYPES).optional(),
-  from: dateBound.optional(),
-  to: dateBound.optional(),
+  from: dateTime.optional(),
+  to: dateTime.optional(),
 });
 
 export const staffListQuery = historyQuery.extend({
-  user_id: z.coerce.number().int().positive().optional(),
+  user_id: id.optional(),
   sort: z.enum(['oldest', 'newest']).optional(),
 });
 
 export const approveBody = z.object({
-  admin_notes: note(2000).optional(),
+  admin_notes: text({ max: 2000, multiline: true }).optional(),
   tx_hash: z.string().trim().regex(/^0x[0-9a-fA-F]{64}$/, 'must be 0x + 64 hex').optional(),
 });
 
-export const rejectBody = z.object({ reason: note(2000).min(1, 'is required') });
+export const rejectBody = z.object({ reason: text({ min: 1, max: 2000, multiline: true }) });
 
 export const adjustBody = z.object({
   wallet_type: walletType,
   amount: signedAmount(),
-  reason: note(2000).min(1, 'is required'),
+  reason: text({ min: 1, max: 2000, multiline: true }),
 });
 
 export const transactionView = z

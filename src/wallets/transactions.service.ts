@@ -17,6 +17,7 @@ import {
 } from '../notify/notifications.js';
 import { post, type Posting, type TransactionRecord } from './ledger.service.js';
 import { MoneyTransaction } from './transaction.model.js';
+import { findMember } from '../users/users.service.js';
 import type { WalletType } from './wallet-types.js';
 import type { depositBody, historyQuery, staffListQuery, transferBody, withdrawBody } from './transactions.schemas.js';
 
@@ -251,6 +252,7 @@ export async function adjustWallet(actor: Actor, userId: number, input: { wallet
   if (input.wallet_type === 'total_income' || input.wallet_type === 'my_investment') {
     throw unprocessable('wallet_not_allowed', `${input.wallet_type} cannot be adjusted by hand`, [{ field: 'wallet_type', message: 'cannot be adjusted' }]);
   }
+  await findMember(userId); // unknown id: 404; a staff account holds no wallets: 422 not_a_member
   return inTransaction(async (tx) => {
     const amount = input.amount.abs();
     const credit = input.amount.isPositive();

@@ -49,7 +49,7 @@ export async function setup(project: TestProject): Promise<void> {
   const templateUrl = withDatabase(adminUrl, TEMPLATE_DB);
   const env = loadEnv(testEnv({ DATABASE_URL: templateUrl }));
   const database = openDatabase(templateUrl, { poolMax: 2, logger });
-  await migrateAndSeed(templateUrl, { sequelize: database.sequelize, env, logger });
+  await migrateAndSeed(templateUrl, { sequelize: database.sequelize, env, logger, firstAdmin: true });
   await database.close();
   project.provide('pgAdminUrl', adminUrl);
   project.provide('templateDb', TEMPLATE_DB);
