@@ -11,6 +11,7 @@ import { can } from '../src/auth/permissions.js';
 import type { Role } from '../src/users/user.model.js';
 import { sessionOptions } from './session.js';
 import { auditJobChanges, backOfficeGuards } from './guards.js';
+import { unknownTargetsNotFound } from './not-found.js';
 import { usersResource } from './resources/users.resource.js';
 import { transactionsResource } from './resources/transactions.resource.js';
 import { auditResource } from './resources/audit.resource.js';
@@ -84,6 +85,7 @@ export function buildBackOffice(opts: { env: Env; pool: pg.Pool; jobsDashboard: 
     ready,
     routers: [
       { path: ADMIN_ROOT, router: backOfficeGuards(options) },
+      { path: ADMIN_ROOT, router: unknownTargetsNotFound(admin) },
       { path: `${ADMIN_ROOT}/jobs`, router: jobs },
       { path: ADMIN_ROOT, router },
     ],

@@ -1,9 +1,14 @@
 import { QueryTypes } from 'sequelize';
 import { CONFIG, CONFIG_KEYS } from '../src/config/config.catalogue.js';
+import { repairStoredConfig } from '../src/config/config.service.js';
 import type { SeedContext } from '../src/db/migrate.js';
 
-/** Inserts every configuration key that is missing; never overwrites what staff set. */
-export async function up({ sequelize }: SeedContext): Promise<void> {
+/**
+ * Inserts every configuration key that is missing and never overwrites a valid value staff set;
+ * a stored value that is invalid anyway (written by SQL, say) is logged and replaced by its default,
+ * so a bad value can never keep the server from starting.
+ */
+export async function up({ sequelize, logger }: SeedContext): Promise<void> {
   for (const key of CONFIG_KEYS) {
     const entry = CONFIG[key];
     await sequelize.query(
@@ -15,4 +20,5 @@ export async function up({ sequelize }: SeedContext): Promise<void> {
       },
     );
   }
+  await repairStoredConfig(logger);
 }

@@ -11,6 +11,7 @@ import { buildApp } from './app.js';
 import { healthOnly } from './http/health.js';
 import { setupNotifications } from './notify/setup.js';
 import { configureCoinGecko } from './feed/coingecko.client.js';
+import { configureConfigLog } from './config/config.service.js';
 
 export interface RunningServer {
   env: Env;
@@ -28,85 +29,104 @@ export function createLogger(env: Pick<Env, 'LOG_LEVEL' | 'NODE_ENV'>): Logger {
 
 /**
  * Process assembly: configuration → database → migrations and seeders → jobs → HTTP. `close()`
- * undoes it in reverse: stop accepting, drain jobs, close pools, stop the embedded PostgreSQL.
+ * undoes it in reverse: stop accepting, drain jobs, close pools, stop the embedded PostgreSQL. A
+ * start that fails part-way undoes what it had done the same way, so it never leaves an embedded
+ * postmaster (or a pool, or a listening socket) behind.
  */
 export async function startServer(source: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
   const env = loadEnv(source);
   const logger = createLogger(env);
+  configureConfigLog(logger);
   if (env.generatedSecrets.length) {
     logger.warn({ generated: env.generatedSecrets }, 'secrets not set: generated development values (set them in production)');
   }
 
-  const connection = await connect(env, logger);
-  const { database } = connection;
+  // What has been started so far, undone in reverse order by close() or by a failed start.
+  const undo: { what: string; run: () => Promise<unknown> | void }[] = [];
+  const undoAll = async () => {
+    for (const step of undo.splice(0).reverse()) {
+      await Promise.resolve()
+        .then(step.run)
+        .catch((err) => logger.warn({ err, step: step.what }, 'shutdown step failed'));
+    }
+  };
   let ready = false;
   try {
+    const connection = await connect(env, logger);
+    undo.push({ what: 'database', run: () => connection.close() });
+    const { database } = connection;
     await migrateAndSeed(connection.url, { sequelize: database.sequelize, env, logger, firstAdmin: true });
-  } catch (error) {
-    await connection.close();
-    throw error;
-  }
 
-  configureTokens({ secret: env.JWT_SECRET_KEY, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, expiresInSeconds: env.JWT_EXPIRES_SECONDS });
-  installJwtStrategy();
-  configureCoinGecko({ baseUrl: env.COINGECKO_API_URL, apiKey: env.COINGECKO_API_KEY, timeoutMs: env.COINGECKO_TIMEOUT_MS, retryLimit: env.COINGECKO_RETRY_LIMIT, retryBaseMs: env.COINGECKO_RETRY_BASE_MS, maxRetryAfterMs: env.COINGECKO_MAX_RETRY_AFTER_MS });
+    configureTokens({ secret: env.JWT_SECRET_KEY, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, expiresInSeconds: env.JWT_EXPIRES_SECONDS });
+    installJwtStrategy();
+    configureCoinGecko({ baseUrl: env.COINGECKO_API_URL, apiKey: env.COINGECKO_API_KEY, timeoutMs: env.COINGECKO_TIMEOUT_MS, retryLimit: env.COINGECKO_RETRY_LIMIT, retryBaseMs: env.COINGECKO_RETRY_BASE_MS, maxRetryAfterMs: env.COINGECKO_MAX_RETRY_AFTER_MS });
 
-  let jobs: Jobs;
-  try {
-    jobs = await createJobs({ pool: database.pool, env, logger });
-  } catch (error) {
-    await connection.close();
-    throw error;
-  }
-  const mailer = setupNotifications({ env, logger, agenda: jobs.agenda });
-  const isReady = async () => ready && (await database.sequelize.query('SELECT 1').then(() => true));
-  // A worker keeps a tiny HTTP server for /healthz and /readyz only.
-  let handler: http.RequestListener = healthOnly(isReady);
-  let backOfficeReady: Promise<void> | undefined;
-  if (env.APP_ROLE !== 'worker') {
-    // Loaded only where used: a worker never pays for AdminJS and agendash at start-up.
-    const [{ buildBackOffice }, { createExpressMiddleware }] = await Promise.all([import('../admin/admin.js'), import('agendash')]);
-    const backOffice = buildBackOffice({ env, pool: database.pool, jobsDashboard: createExpressMiddleware(jobs.agenda) });
-    backOfficeReady = backOffice.ready;
-    handler = buildApp({ env, logger, backOffice: backOffice.routers, isReady });
-  }
-  const server = http.createServer(handler);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(env.PORT, env.HOST, resolve);
-  });
-  const { port } = server.address() as { port: number };
-  const baseUrl = `http://127.0.0.1:${port}`;
-  if (env.APP_ROLE === 'worker') {
-    logger.info({ url: baseUrl, role: env.APP_ROLE, worker: jobs.worker }, 'metax worker listening (health only)');
-  } else {
-    logger.info({ url: baseUrl, role: env.APP_ROLE, api: `${baseUrl}/api/docs`, admin: `${baseUrl}/admin`, jobs: `${baseUrl}/admin/jobs` }, 'metax listening');
-  }
-  if (backOfficeReady) await backOfficeReady;
-  // APP_ROLE=web schedules jobs (e.g. send-email after a commit) but never runs them.
-  if (env.APP_ROLE !== 'web') await jobs.start();
-  ready = true;
-
-  let closing: Promise<void> | undefined;
-  return {
-    env,
-    logger,
-    database,
-    jobs,
-    url: baseUrl,
-    close() {
-      closing ??= (async () => {
-        ready = false;
+    const jobs = await createJobs({ pool: database.pool, env, logger });
+    let mailer: { close(): void } | undefined;
+    // Running jobs (send-email among them) drain before the mailer closes.
+    undo.push({
+      what: 'jobs',
+      run: async () => {
+        await jobs.stop(env.SHUTDOWN_TIMEOUT_MS);
+        mailer?.close();
+      },
+    });
+    mailer = setupNotifications({ env, logger, agenda: jobs.agenda });
+    const isReady = async () => ready && (await database.sequelize.query('SELECT 1').then(() => true));
+    // A worker keeps a tiny HTTP server for /healthz and /readyz only.
+    let handler: http.RequestListener = healthOnly(isReady);
+    let backOfficeReady: Promise<void> | undefined;
+    if (env.APP_ROLE !== 'worker') {
+      // Loaded only where used: a worker never pays for AdminJS and agendash at start-up.
+      const [{ buildBackOffice }, { createExpressMiddleware }] = await Promise.all([import('../admin/admin.js'), import('agendash')]);
+      const backOffice = buildBackOffice({ env, pool: database.pool, jobsDashboard: createExpressMiddleware(jobs.agenda) });
+      backOfficeReady = backOffice.ready;
+      handler = buildApp({ env, logger, backOffice: backOffice.routers, isReady });
+    }
+    const server = http.createServer(handler);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(env.PORT, env.HOST, resolve);
+    });
+    undo.push({
+      what: 'http',
+      run: async () => {
         const closed = new Promise((resolve) => server.close(resolve));
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 2_000).unref();
         await closed;
-        await jobs.stop(env.SHUTDOWN_TIMEOUT_MS).catch((err) => logger.warn({ err }, 'job drain failed'));
-        mailer.close();
-        await connection.close();
-        logger.info('metax stopped');
-      })();
-      return closing;
-    },
-  };
+      },
+    });
+    const { port } = server.address() as { port: number };
+    const baseUrl = `http://127.0.0.1:${port}`;
+    if (env.APP_ROLE === 'worker') {
+      logger.info({ url: baseUrl, role: env.APP_ROLE, worker: jobs.worker }, 'metax worker listening (health only)');
+    } else {
+      logger.info({ url: baseUrl, role: env.APP_ROLE, api: `${baseUrl}/api/docs`, admin: `${baseUrl}/admin`, jobs: `${baseUrl}/admin/jobs` }, 'metax listening');
+    }
+    if (backOfficeReady) await backOfficeReady;
+    // APP_ROLE=web schedules jobs (e.g. send-email after a commit) but never runs them.
+    if (env.APP_ROLE !== 'web') await jobs.start();
+    ready = true;
+
+    let closing: Promise<void> | undefined;
+    return {
+      env,
+      logger,
+      database,
+      jobs,
+      url: baseUrl,
+      close() {
+        closing ??= (async () => {
+          ready = false;
+          await undoAll();
+          logger.info('metax stopped');
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await undoAll();
+    throw error;
+  }
 }

@@ -18,7 +18,13 @@ export async function connect(env: Env, logger: Logger): Promise<Connection> {
     embedded = await startEmbeddedPostgres({ dir: path.join(env.DATA_DIR, 'pg'), port: env.EMBEDDED_PG_PORT, database: 'metax', logger });
     url = embedded.url;
   }
-  const database = openDatabase(url, { poolMax: env.DB_POOL_MAX, logger });
+  let database: Database;
+  try {
+    database = openDatabase(url, { poolMax: env.DB_POOL_MAX, logger });
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
   return {
     url,
     database,

@@ -62,7 +62,14 @@ export async function startEmbeddedPostgres(opts: {
   // Which node process runs this cluster: a later start must not stop a postmaster still in use.
   fs.writeFileSync(ownerFile, String(process.pid));
   const base = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}`;
-  await createDatabaseIfMissing(`${base}/postgres`, opts.database);
+  try {
+    await createDatabaseIfMissing(`${base}/postgres`, opts.database);
+  } catch (error) {
+    // Never leave a postmaster behind a failed start.
+    await server.stop().catch(() => undefined);
+    fs.rmSync(ownerFile, { force: true });
+    throw error;
+  }
   opts.logger.info({ port, dir }, 'embedded PostgreSQL started');
   return {
     url: `${base}/${opts.database}`,
