@@ -17,7 +17,11 @@ const walletList = z.array(moneyWallet).min(1).refine((l) => new Set(l).size ===
 const count = z.number().int().min(0).max(1_000_000);
 /** Text shown to members (token name, rank names): printable, no NUL or unpaired surrogates. */
 const label = (max: number) => text({ min: 1, max });
-const sum = (values: string[]) => values.reduce((total, v) => total.plus(v), new Decimal(0));
+// Refinements over a whole record or list also run when one of its values failed (zod reports
+// both): they read values through this, and leave a value that is not a number to its own issue.
+const decimalOf = (v: unknown): Decimal | null =>
+  (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && /^\d{1,12}(\.\d{1,8})?$/.test(v)) ? new Decimal(v) : null;
+const sum = (values: unknown[]) => values.reduce<Decimal>((total, v) => total.plus(decimalOf(v) ?? 0), new Decimal(0));
 
 const referralRates = z
   .record(z.string(), percent)
@@ -44,9 +48,16 @@ const rankRules = z
   .array(rankRule)
   .min(1)
   .max(50)
-  .refine((rules) => new Set(rules.map((r) => r.rank.toLowerCase())).size === rules.length, 'must not repeat a rank name')
+  .refine((rules) => new Set(rules.map((r) => String(r.rank).toLowerCase())).size === rules.length, 'must not repeat a rank name')
   .refine(
-    (rules) => rules.every((rule, i) => i === 0 || thresholds.every((t) => new Decimal(rule[t]).gte(rules[i - 1][t]))),
+    (rules) =>
+      rules.every((rule, i) => {
+        if (i === 0) return true;
+        return thresholds.every((t) => {
+          const [now, before] = [decimalOf(rule[t]), decimalOf(rules[i - 1][t])];
+          return now === null || before === null || now.gte(before);
+        });
+      }),
     'must list ranks lowest first: no threshold may be below the previous rank\'s',
   );
 

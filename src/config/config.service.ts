@@ -28,6 +28,15 @@ function reportInvalid(key: string, value: unknown, problem: string): void {
   log?.warn({ key, value, problem }, 'invalid stored configuration value: using its default');
 }
 
+/** A schema that throws on some odd input (a refinement bug) counts as refusing it, never as a 500. */
+function parseValue(key: ConfigKey, value: unknown) {
+  try {
+    return CONFIG[key].schema.safeParse(value);
+  } catch {
+    return { success: false as const, error: { issues: [{ path: [] as PropertyKey[], message: 'is not a valid value' }] } };
+  }
+}
+
 /** The keys read together with `keys` so that every rule touching one of them can be checked. */
 function withRuleKeys(keys: readonly ConfigKey[]): ConfigKey[] {
   const all = new Set<ConfigKey>(keys);
@@ -46,7 +55,7 @@ function validValues(keys: readonly ConfigKey[], stored: Map<string, unknown>): 
       values[key] = defaultOf(key);
       continue;
     }
-    const parsed = CONFIG[key].schema.safeParse(stored.get(key));
+    const parsed = parseValue(key, stored.get(key));
     if (parsed.success) values[key] = parsed.data;
     else {
       reportInvalid(key, stored.get(key), parsed.error.issues.map((i) => i.message).join('; '));
@@ -69,6 +78,7 @@ function validValues(keys: readonly ConfigKey[], stored: Map<string, unknown>): 
  */
 export async function getConfig<K extends ConfigKey>(keys: readonly K[], tx?: Transaction): Promise<{ [P in K]: ConfigValue<P> }> {
   const wanted = withRuleKeys(keys);
+  if (wanted.length === 0) return {} as { [P in K]: ConfigValue<P> };
   const rows = await db().query<{ key: string; value: unknown }>('SELECT key, value FROM admin_configs WHERE key IN (:keys)', {
     replacements: { keys: wanted },
     type: QueryTypes.SELECT,
@@ -134,9 +144,9 @@ export async function updateConfig(actor: Actor, changes: Record<string, unknown
       details.push({ field: key, message: 'is not a configuration key' });
       continue;
     }
-    const result = CONFIG[key].schema.safeParse(value);
+    const result = parseValue(key, value);
     if (result.success) parsed.set(key, result.data);
-    else details.push(...result.error.issues.map((i) => ({ field: [key, ...i.path].join('.'), message: i.message })));
+    else details.push(...result.error.issues.map((i) => ({ field: [key, ...i.path.map(String)].join('.'), message: i.message })));
   }
   if (details.length) throw badRequest('Configuration is invalid', details);
   if (parsed.size === 0) throw badRequest('Nothing to change', [{ field: '(body)', message: 'name at least one key' }]);
@@ -174,7 +184,7 @@ export async function repairStoredConfig(logger: Pick<Logger, 'warn'>): Promise<
     const repaired: ConfigKey[] = [];
     for (const key of CONFIG_KEYS) {
       if (!stored.has(key) || JSON.stringify(stored.get(key)) === JSON.stringify(values[key])) continue;
-      const parsed = CONFIG[key].schema.safeParse(stored.get(key));
+      const parsed = parseValue(key, stored.get(key));
       // A valid value only reformatted by its schema (e.g. "10" → "10.00000000") is left alone.
       if (parsed.success && JSON.stringify(parsed.data) === JSON.stringify(values[key])) continue;
       logger.warn({ key, stored: stored.get(key), replacement: values[key] }, 'invalid stored configuration value replaced by its default');

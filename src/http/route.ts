@@ -136,6 +136,8 @@ function registerDocument(spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>, stat
     description: spec.description,
     tags: spec.tags,
     security: spec.access === 'public' ? [] : [{ bearer: [] }],
+    // Who may call it: public, user (anyone signed in), member, or the staff permission required.
+    'x-access': spec.access,
     request: {
       ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
       ...(spec.query ? { query: spec.query as never } : {}),
