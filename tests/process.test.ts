@@ -99,6 +99,23 @@ function postmasterPid(): number | undefined {
   return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
 }
 
+/** Every live postgres process whose command line names this test's cluster. */
+function postgresProcesses(): number[] {
+  const cluster = path.join(dataDir, 'pg');
+  return fs
+    .readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return cmdline.some((arg) => arg.includes('postgres')) && cmdline.includes(cluster);
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
+
 beforeAll(() => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'metax-process-'));
   // The postgres user (embedded PostgreSQL as root) must be able to enter it.
@@ -161,6 +178,22 @@ describe('the server process', () => {
     expect((await stop(next)).code).toBe(0);
     expect(postmasterPid()).toBeUndefined();
   }, 90_000);
+
+  it('leaves no postmaster behind when the start fails after the embedded PostgreSQL started (port taken)', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as net.AddressInfo).port;
+    try {
+      const child = await spawnServer({ PORT: String(taken) });
+      expect(await child.exited).toBe(1);
+      // It got as far as the cluster, migrations and seeders before the port refused it.
+      expect(child.output()).toMatch(/EADDRINUSE/);
+      expect(postmasterPid()).toBeUndefined();
+      expect(postgresProcesses()).toEqual([]);
+    } finally {
+      blocker.close();
+    }
+  }, 60_000);
 
   // These two never reach the database: run them side by side.
   it.concurrent('refuses to start in production without secrets, naming the variable', async () => {

@@ -12,10 +12,10 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const run = promisify(execFile);
 let database: TestDatabase;
 
-function script(file: string, args: string[]) {
+function script(file: string, args: string[], env: Record<string, string> = {}) {
   return run(process.execPath, ['--import', 'tsx', file, ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: database.url, ADMIN_PASSWORD: 'Adm1n-test-password' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: database.url, ADMIN_PASSWORD: 'Adm1n-test-password', ...env },
   }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
@@ -60,6 +60,20 @@ describe('CLI scripts', () => {
     const after = await userRow('night_desk');
     expect(after).toMatchObject({ role: 'finance', email: 'night@metax.test' });
     expect(await argon2.verify(after.password_hash, 'Fin4nce-desk-pass')).toBe(true);
+  }, 30_000);
+
+  it('never seeds another first admin from a script, whatever its ADMIN_* environment says', async () => {
+    // The server's admin is `admin`; a script run with other (or missing) ADMIN_* must not add one.
+    const created = await script('scripts/admin-create.ts', ['--username', 'desk_two', '--email', 'desk2@metax.test', '--role', 'support'], {
+      ADMIN_USERNAME: 'ghost_admin',
+      ADMIN_EMAIL: 'ghost@metax.test',
+    });
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).not.toMatch(/Staff admin created/);
+    expect(await userRow('ghost_admin')).toBeUndefined();
+    const seeded = await script('scripts/db.ts', ['seed'], { ADMIN_USERNAME: 'ghost_admin', ADMIN_PASSWORD: '' });
+    expect(seeded.code, seeded.stderr).toBe(0);
+    expect(await userRow('ghost_admin')).toBeUndefined();
   }, 30_000);
 
   it('admin:create refuses bad arguments with its usage', async () => {
