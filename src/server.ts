@@ -62,16 +62,10 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
     configureCoinGecko({ baseUrl: env.COINGECKO_API_URL, apiKey: env.COINGECKO_API_KEY, timeoutMs: env.COINGECKO_TIMEOUT_MS, retryLimit: env.COINGECKO_RETRY_LIMIT, retryBaseMs: env.COINGECKO_RETRY_BASE_MS, maxRetryAfterMs: env.COINGECKO_MAX_RETRY_AFTER_MS });
 
     const jobs = await createJobs({ pool: database.pool, env, logger });
-    let mailer: { close(): void } | undefined;
-    // Running jobs (send-email among them) drain before the mailer closes.
-    undo.push({
-      what: 'jobs',
-      run: async () => {
-        await jobs.stop(env.SHUTDOWN_TIMEOUT_MS);
-        mailer?.close();
-      },
-    });
-    mailer = setupNotifications({ env, logger, agenda: jobs.agenda });
+    undo.push({ what: 'jobs', run: () => jobs.stop(env.SHUTDOWN_TIMEOUT_MS) });
+    const mailer = setupNotifications({ env, logger, agenda: jobs.agenda });
+    // Undone after the jobs step: running jobs (send-email among them) drain before the mailer closes.
+    undo.splice(undo.length - 1, 0, { what: 'mailer', run: () => mailer.close() });
     const isReady = async () => ready && (await database.sequelize.query('SELECT 1').then(() => true));
     // A worker keeps a tiny HTTP server for /healthz and /readyz only.
     let handler: http.RequestListener = healthOnly(isReady);

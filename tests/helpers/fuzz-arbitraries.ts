@@ -212,8 +212,8 @@ export function bodyFor(doc: ApiDocument, op: Operation): fc.Arbitrary<FuzzBody>
     },
     {
       weight: 2,
-      arbitrary: fc.tuple(documented, fc.constantFrom('gzip', 'deflate', 'br', 'zstd', 'x-unknown', 'identity, gzip', 'GZIP')).map(
-        ([v, encoding]): FuzzBody => ({ payload: Buffer.from('definitely not compressed'), headers: { 'content-type': 'application/json', 'content-encoding': encoding }, label: `bad ${encoding}` }),
+      arbitrary: fc.constantFrom('gzip', 'deflate', 'br', 'zstd', 'x-unknown', 'identity, gzip', 'GZIP').map(
+        (encoding): FuzzBody => ({ payload: Buffer.from('definitely not compressed'), headers: { 'content-type': 'application/json', 'content-encoding': encoding }, label: `bad ${encoding}` }),
       ),
     },
     { weight: 1, arbitrary: documented.map((v): FuzzBody => ({ payload: gzipSync(json(v ?? {})), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, label: 'gzip json' })) },
