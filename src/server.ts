@@ -11,6 +11,7 @@ import { buildApp } from './app.js';
 import { healthOnly } from './http/health.js';
 import { setupNotifications } from './notify/setup.js';
 import { configureCoinGecko } from './feed/coingecko.client.js';
+import { markInterruptedRuns } from './staking/staking.service.js';
 
 export interface RunningServer {
   env: Env;
@@ -42,6 +43,8 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
   let ready = false;
   try {
     await migrateAndSeed(connection.url, { sequelize: database.sequelize, env, logger });
+    const interrupted = await markInterruptedRuns();
+    if (interrupted) logger.warn({ interrupted }, 'staking runs whose process stopped were marked interrupted; their days stay owed');
   } catch (error) {
     await connection.close();
     throw error;
