@@ -11,7 +11,7 @@ import { buildApp } from './app.js';
 import { healthOnly } from './http/health.js';
 import { setupNotifications } from './notify/setup.js';
 import { configureCoinGecko } from './feed/coingecko.client.js';
-import { markInterruptedRuns } from './staking/staking.service.js';
+import { configureStaking, markInterruptedRuns } from './staking/staking.service.js';
 
 export interface RunningServer {
   env: Env;
@@ -50,6 +50,7 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
     throw error;
   }
 
+  configureStaking({ batchSize: env.STAKING_BATCH_SIZE });
   configureTokens({ secret: env.JWT_SECRET_KEY, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, expiresInSeconds: env.JWT_EXPIRES_SECONDS });
   installJwtStrategy();
   configureCoinGecko({ baseUrl: env.COINGECKO_API_URL, apiKey: env.COINGECKO_API_KEY, timeoutMs: env.COINGECKO_TIMEOUT_MS, retryLimit: env.COINGECKO_RETRY_LIMIT, retryBaseMs: env.COINGECKO_RETRY_BASE_MS, maxRetryAfterMs: env.COINGECKO_MAX_RETRY_AFTER_MS });

@@ -68,6 +68,7 @@ const schema = z.object({
   RATE_LIMIT_API_WINDOW_SECONDS: positiveInt.default(60),
   RATE_LIMIT_MONEY_MAX: positiveInt.default(60),
   RATE_LIMIT_MONEY_WINDOW_SECONDS: positiveInt.default(60),
+  STAKING_BATCH_SIZE: positiveInt.max(1_000_000).default(20_000),
   MONEY_CONCURRENCY_PER_ACCOUNT: positiveInt.max(100).default(2),
   MONEY_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
 

@@ -45,8 +45,15 @@ export async function stakingToday(): Promise<{ today: string; timezone: string 
  *  2. one bulk ledger posting for exactly the claimed rows, Income rows beside it, debts first.
  * A per-range advisory lock stops two racing runs from claiming the same range in different orders.
  */
+let defaultBatchSize = 20_000;
+
+/** STAKING_BATCH_SIZE: members per committed batch (memory and lock span per batch vs. throughput). */
+export function configureStaking(settings: { batchSize: number }): void {
+  defaultBatchSize = settings.batchSize;
+}
+
 export async function runStaking(date: string, opts: StakingOptions = {}): Promise<StakingResult> {
-  const batchSize = opts.batchSize ?? 20_000;
+  const batchSize = opts.batchSize ?? defaultBatchSize;
   const { staking_apy, staking_timezone } = await getConfig(['staking_apy', 'staking_timezone']);
   const { today } = await stakingToday();
   if (date > today) throw unprocessable('future_date', `Staking can run for ${today} or earlier`, [{ field: 'date', message: `must be on or before ${today}` }]);
