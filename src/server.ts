@@ -12,6 +12,7 @@ import { healthOnly } from './http/health.js';
 import { setupNotifications } from './notify/setup.js';
 import { configureCoinGecko } from './feed/coingecko.client.js';
 import { configureConfigLog } from './config/config.service.js';
+import { configureStaking, markInterruptedRuns } from './staking/staking.service.js';
 
 export interface RunningServer {
   env: Env;
@@ -56,7 +57,10 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
     undo.push({ what: 'database', run: () => connection.close() });
     const { database } = connection;
     await migrateAndSeed(connection.url, { sequelize: database.sequelize, env, logger, firstAdmin: true });
+    const interrupted = await markInterruptedRuns();
+    if (interrupted) logger.warn({ interrupted }, 'staking runs whose process stopped were marked interrupted; their days stay owed');
 
+    configureStaking({ batchSize: env.STAKING_BATCH_SIZE });
     configureTokens({ secret: env.JWT_SECRET_KEY, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, expiresInSeconds: env.JWT_EXPIRES_SECONDS });
     installJwtStrategy();
     configureCoinGecko({ baseUrl: env.COINGECKO_API_URL, apiKey: env.COINGECKO_API_KEY, timeoutMs: env.COINGECKO_TIMEOUT_MS, retryLimit: env.COINGECKO_RETRY_LIMIT, retryBaseMs: env.COINGECKO_RETRY_BASE_MS, maxRetryAfterMs: env.COINGECKO_MAX_RETRY_AFTER_MS });

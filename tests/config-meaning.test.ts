@@ -25,6 +25,7 @@ const INVALID: Record<ConfigKey, unknown[]> = {
   require_sponsor: ['yes'],
   deposit_wallets: [[], ['total_income'], ['main_balance', 'main_balance'], ['nope']],
   withdrawal_wallets: [['my_investment']],
+  max_pending_per_member: [0, 1001, 1.5, '5'],
   transfer_rules: [
     [{ from: 'main_balance', to: 'main_balance' }],
     [{ from: 'main_balance', to: 'available_fund' }, { from: 'main_balance', to: 'available_fund' }],

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Decimal, isExactNumber } from '../money/money.js';
 import { INCOME_WALLETS, WALLET_TYPES } from '../wallets/wallet-types.js';
 import { text, timeZone } from '../http/input.js';
+import { PLAN_LEVEL_KEYS } from '../income/compensation-plan.js';
 
 /** Configuration values are stored as JSON; amounts as decimal strings so nothing passes through a float. */
 const amount = z
@@ -25,8 +26,8 @@ const sum = (values: unknown[]) => values.reduce<Decimal>((total, v) => total.pl
 
 const referralRates = z
   .record(z.string(), percent)
-  .refine((r) => ['1', '2', '3', '4', '5'].every((k) => k in r) && Object.keys(r).length === 5, 'must have exactly the levels 1-5')
-  .refine((r) => sum(Object.values(r)).lte(100), 'levels 1-5 together must not exceed 100 percent');
+  .refine((r) => PLAN_LEVEL_KEYS.every((k) => k in r) && Object.keys(r).length === PLAN_LEVEL_KEYS.length, `must have exactly the levels 1-${PLAN_LEVEL_KEYS.length}`)
+  .refine((r) => sum(Object.values(r)).lte(100), `levels 1-${PLAN_LEVEL_KEYS.length} together must not exceed 100 percent`);
 
 const transferRule = z.object({ from: moneyWallet, to: moneyWallet }).refine((r) => r.from !== r.to, 'from and to must differ');
 const transferRules = z
@@ -110,6 +111,7 @@ export const CONFIG = {
   deposit_wallets: entry(walletList, ['available_fund'], 'Wallets a deposit may credit'),
   withdrawal_wallets: entry(walletList, ['main_balance'], 'Wallets a withdrawal may debit'),
   transfer_rules: entry(transferRules, defaultTransferRules, 'Allowed wallet-to-wallet transfers'),
+  max_pending_per_member: entry(z.number().int().min(1).max(1000), 5, 'Most pending deposits a member may have open at once, and separately pending withdrawals'),
   min_investment: entry(amount, '10', 'Smallest investment (MXC)'),
   investment_source_wallet: entry(moneyWallet, 'available_fund', 'Wallet an investment is paid from'),
   self_investment_bonus_rate: entry(percent, '0', 'Self investment bonus, percent of each investment'),
@@ -157,7 +159,7 @@ export interface ConfigRule {
 export const CONFIG_RULES: readonly ConfigRule[] = [
   {
     keys: ['referral_rates', 'self_investment_bonus_rate'],
-    message: 'referral_rates (levels 1-5) and self_investment_bonus_rate together must not exceed 100 percent of an investment',
+    message: `referral_rates (levels 1-${PLAN_LEVEL_KEYS.length}) and self_investment_bonus_rate together must not exceed 100 percent of an investment`,
     holds: (v) => sum([...Object.values(v.referral_rates), v.self_investment_bonus_rate]).lte(100),
   },
   {

@@ -20,7 +20,7 @@ export async function connect(env: Env, logger: Logger): Promise<Connection> {
   }
   let database: Database;
   try {
-    database = openDatabase(url, { poolMax: env.DB_POOL_MAX, logger });
+    database = openDatabase(url, { poolMax: env.DB_POOL_MAX, logger, timeouts: { lockMs: env.DB_LOCK_TIMEOUT_MS, statementMs: env.DB_STATEMENT_TIMEOUT_MS } });
   } catch (error) {
     await embedded?.stop();
     throw error;

@@ -1,13 +1,37 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
-import pg from 'pg';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError, notFound } from './errors.js';
 import { fieldErrors } from './validate.js';
+import { fromDatabaseError } from './db-errors.js';
 
 interface HttpishError {
   status?: unknown;
   statusCode?: unknown;
   type?: string;
+}
+
+/** Maps every error to the JSON shape of API.md: no stack traces, SQL or HTML ever leave. */
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const error = toAppError(err, req);
+  if (res.headersSent) return;
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  res.status(error.status).json(errorBody(error));
+};
+
+export const errorBody = (error: AppError) => ({ error: { code: error.code, message: error.message, details: error.details } });
+
+/** Every error as the AppError a client sees (logging the ones that are not the client's doing). */
+export function toAppError(err: unknown, req: Request): AppError {
+  if (err instanceof AppError) return err;
+  const fromDatabase = fromDatabaseError(err);
+  if (fromDatabase) {
+    req.log?.warn({ err }, `database refused the request: ${fromDatabase.code}`);
+    return fromDatabase;
+  }
+  const fromClient = clientError(err);
+  if (fromClient) return fromClient;
+  req.log?.error({ err }, 'unhandled error');
+  return new AppError(500, 'internal_error', 'Something went wrong');
 }
 
 /** Codes for 4xx errors raised by Express, body-parser and other middleware (http-errors style). */
@@ -22,29 +46,10 @@ const CLIENT_ERROR_CODES: Record<number, [code: string, message: string]> = {
   431: ['headers_too_large', 'Request headers are too large'],
 };
 
-/**
- * PostgreSQL data exceptions that only a value from the request can cause (text it cannot store,
- * a date or number in a form it cannot read). Schemas refuse these first; this is the safety net.
- * 22003 (numeric out of range) is a business rule with its own mapping, not a malformed request.
- */
-const CLIENT_DATA_SQLSTATES = new Set(['22001', '22007', '22008', '22021', '22P02', '22P05']);
-
-/** The SQLSTATE of a PostgreSQL error, raw or wrapped by Sequelize. */
-function sqlState(err: unknown): string | undefined {
-  const pgError = err instanceof pg.DatabaseError ? err : (err as { parent?: unknown })?.parent;
-  return pgError instanceof pg.DatabaseError ? pgError.code : undefined;
-}
-
-function clientStatus(err: HttpishError): number | undefined {
-  const status = typeof err?.status === 'number' ? err.status : typeof err?.statusCode === 'number' ? err.statusCode : undefined;
-  return status !== undefined && status >= 400 && status < 500 ? status : undefined;
-}
-
-/** Turns anything thrown into an AppError; undefined means a real bug (500). */
-export function toAppError(err: unknown): AppError | undefined {
-  if (err instanceof AppError) return err;
+/** Errors the request itself caused before any handler ran (parsing, decoding); undefined for anything else. */
+function clientError(err: unknown): AppError | undefined {
   if (err instanceof z.ZodError) return new AppError(400, 'validation_error', 'Request is invalid', fieldErrors(err));
-  const type = (err as HttpishError)?.type;
+  const { type, status, statusCode } = (err ?? {}) as HttpishError;
   if (type === 'entity.too.large') return new AppError(413, 'payload_too_large', 'Request body is too large');
   if (type === 'entity.parse.failed') return new AppError(400, 'validation_error', 'Request body is not valid JSON');
   if (type === 'charset.unsupported' || type === 'encoding.unsupported') return new AppError(415, 'unsupported_media_type', 'Unsupported body encoding');
@@ -52,29 +57,14 @@ export function toAppError(err: unknown): AppError | undefined {
   if (err instanceof URIError) {
     return new AppError(400, 'validation_error', 'The URL is not valid percent-encoded UTF-8', [{ field: '(path)', message: 'is not valid percent-encoded UTF-8' }]);
   }
-  const status = clientStatus(err as HttpishError);
-  if (status !== undefined) {
-    const [code, message] = CLIENT_ERROR_CODES[status] ?? ['client_error', 'The request was refused'];
-    return new AppError(status, code, message);
+  // Other http-errors from middleware (a body that cannot be read, an aborted request, …): their
+  // own 4xx status, with a fixed message (theirs may name internals).
+  const code = typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : undefined;
+  if (code !== undefined && code >= 400 && code < 500) {
+    const [name, message] = CLIENT_ERROR_CODES[code] ?? ['client_error', 'The request was refused'];
+    return new AppError(code, name, message);
   }
-  const state = sqlState(err);
-  if (state && CLIENT_DATA_SQLSTATES.has(state)) return new AppError(400, 'invalid_value', 'A value in the request cannot be stored or compared');
   return undefined;
 }
-
-/** Maps every error to the JSON shape of API.md: no stack traces, SQL or HTML ever leave. */
-export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  let error = toAppError(err);
-  if (!error) {
-    req.log?.error({ err }, 'unhandled error');
-    error = new AppError(500, 'internal_error', 'Something went wrong');
-  } else if (!(err instanceof AppError) && sqlState(err)) {
-    // A schema let through something the database refused: answered 400, logged so the schema gets fixed.
-    req.log?.warn({ sqlState: sqlState(err) }, 'database refused a request value that validation let through');
-  }
-  if (res.headersSent) return;
-  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-  res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details } });
-};
 
 export const notFoundHandler: RequestHandler = (_req, _res, next) => next(notFound('Route'));

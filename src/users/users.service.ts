@@ -33,12 +33,10 @@ export async function findUser(userId: number): Promise<User> {
   return user;
 }
 
-/** A member account: staff hold no wallets, so a money action aimed at one is refused (422 not_a_member). */
+/** A member account: staff hold no wallets, so asking for a staff account's wallets is a 404 like an unknown id. */
 export async function findMember(userId: number): Promise<User> {
-  const user = await findUser(userId);
-  if (user.role !== 'member') {
-    throw unprocessable('not_a_member', 'Staff accounts hold no wallets', [{ field: 'id', message: 'is a staff account, not a member' }]);
-  }
+  const user = await User.findByPk(userId);
+  if (!user || user.role !== 'member') throw notFound('Member');
   return user;
 }
 

@@ -1,0 +1,31 @@
+import { pgCode } from '../wallets/lock-order.js';
+import { AppError, unprocessable } from './errors.js';
+
+/**
+ * PostgreSQL errors a client's request can cause without any bug: the transaction rolled back and
+ * nothing was written, so the answer says what to do instead of a 500.
+ */
+export function fromDatabaseError(err: unknown): AppError | undefined {
+  switch (pgCode(err)) {
+    case '55P03': // lock_not_available: lock_timeout
+    case '57014': // query_canceled: statement_timeout
+    case '40P01': // deadlock_detected, after moneyUnit's retries
+    case '40001': // serialization_failure, likewise
+      return new AppError(503, 'busy', 'The platform is busy with this account; nothing was changed. Try again shortly.', [], { 'Retry-After': '1' });
+    case '22003': // numeric_value_out_of_range: a result past NUMERIC(20,8)
+      return unprocessable('amount_out_of_range', 'The result would exceed the largest amount the platform holds (999999999999.99999999)', [
+        { field: 'amount', message: 'too large' },
+      ]);
+    // Data a schema should have refused first (text PostgreSQL cannot store, a date or number in a
+    // form it cannot read): the request's fault, answered 400 and logged so the schema gets fixed.
+    case '22001': // string_data_right_truncation
+    case '22007': // invalid_datetime_format
+    case '22008': // datetime_field_overflow
+    case '22021': // character_not_in_repertoire (NUL, invalid UTF-8)
+    case '22P02': // invalid_text_representation
+    case '22P05': // untranslatable_character
+      return new AppError(400, 'invalid_value', 'A value in the request cannot be stored or compared');
+    default:
+      return undefined;
+  }
+}
