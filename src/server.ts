@@ -12,6 +12,7 @@ import { healthOnly } from './http/health.js';
 import { setupNotifications } from './notify/setup.js';
 import { configureCoinGecko } from './feed/coingecko.client.js';
 import { configureStaking, markInterruptedRuns } from './staking/staking.service.js';
+import { startChangeFeed, stopChangeFeed } from './db/change-feed.js';
 
 export interface RunningServer {
   env: Env;
@@ -43,9 +44,11 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
   let ready = false;
   try {
     await migrateAndSeed(connection.url, { sequelize: database.sequelize, env, logger });
+    await startChangeFeed(connection.url, logger);
     const interrupted = await markInterruptedRuns();
     if (interrupted) logger.warn({ interrupted }, 'staking runs whose process stopped were marked interrupted; their days stay owed');
   } catch (error) {
+    await stopChangeFeed();
     await connection.close();
     throw error;
   }
@@ -59,6 +62,7 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
   try {
     jobs = await createJobs({ pool: database.pool, env, logger });
   } catch (error) {
+    await stopChangeFeed();
     await connection.close();
     throw error;
   }
@@ -107,6 +111,7 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
         await closed;
         await jobs.stop(env.SHUTDOWN_TIMEOUT_MS).catch((err) => logger.warn({ err }, 'job drain failed'));
         mailer.close();
+        await stopChangeFeed();
         await connection.close();
         logger.info('metax stopped');
       })();
