@@ -13,6 +13,7 @@ import { setupNotifications } from './notify/setup.js';
 import { configureCoinGecko } from './feed/coingecko.client.js';
 import { configureConfigLog } from './config/config.service.js';
 import { configureStaking, markInterruptedRuns } from './staking/staking.service.js';
+import { startChangeFeed, stopChangeFeed } from './db/change-feed.js';
 
 export interface RunningServer {
   env: Env;
@@ -57,6 +58,8 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
     undo.push({ what: 'database', run: () => connection.close() });
     const { database } = connection;
     await migrateAndSeed(connection.url, { sequelize: database.sequelize, env, logger, firstAdmin: true });
+    await startChangeFeed(connection.url, logger);
+    undo.push({ what: 'change feed', run: () => stopChangeFeed() });
     const interrupted = await markInterruptedRuns();
     if (interrupted) logger.warn({ interrupted }, 'staking runs whose process stopped were marked interrupted; their days stay owed');
 

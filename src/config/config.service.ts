@@ -6,6 +6,30 @@ import type { Actor } from '../audit/actor.js';
 import { audit } from '../audit/audit.service.js';
 import { AdminConfig } from './admin-config.model.js';
 import { CONFIG, CONFIG_KEYS, CONFIG_RULES, isConfigKey, type ConfigKey, type ConfigValue, type ConfigValues } from './config.catalogue.js';
+import { FeedCache } from '../db/feed-cache.js';
+import { feedGeneration, onChange } from '../db/change-feed.js';
+
+/** The stored values, kept while the change feed is live: any write to admin_configs drops them everywhere. */
+const cache = new FeedCache<'all', Map<string, unknown>>(60_000, 1);
+onChange((message) => message === 'admin_configs' && cache.clear());
+
+async function storedValues(tx?: Transaction): Promise<Map<string, unknown>> {
+  const cached = cache.get('all');
+  if (cached) return cached;
+  const generation = feedGeneration();
+  const rows = await db().query<{ key: string; value: unknown }>('SELECT key, value FROM admin_configs', { type: QueryTypes.SELECT, transaction: tx });
+  const stored = new Map(rows.map((r) => [r.key, r.value]));
+  cache.set('all', stored, generation);
+  return stored;
+}
+
+// Checked once per set of stored values (so once per change while the feed is live). Shared: read-only.
+const checked = new WeakMap<Map<string, unknown>, Partial<ConfigValues>>();
+function checkedValues(stored: Map<string, unknown>): Partial<ConfigValues> {
+  let values = checked.get(stored);
+  if (!values) checked.set(stored, (values = validValues(CONFIG_KEYS, stored)));
+  return values;
+}
 
 let log: Pick<Logger, 'warn'> | undefined;
 /** Where invalid stored values are reported (the server's logger). */
@@ -37,13 +61,6 @@ function parseValue(key: ConfigKey, value: unknown) {
   }
 }
 
-/** The keys read together with `keys` so that every rule touching one of them can be checked. */
-function withRuleKeys(keys: readonly ConfigKey[]): ConfigKey[] {
-  const all = new Set<ConfigKey>(keys);
-  for (const rule of CONFIG_RULES) if (rule.keys.some((k) => all.has(k))) rule.keys.forEach((k) => all.add(k));
-  return [...all];
-}
-
 /**
  * Each key parsed by its schema, then every rule over several keys checked; whatever fails falls
  * back to its default. A service is never handed an invalid value, whatever was written by SQL.
@@ -73,18 +90,12 @@ function validValues(keys: readonly ConfigKey[], stored: Map<string, unknown>): 
 }
 
 /**
- * Reads configuration fresh from the database (inside the caller's transaction when given), so a
- * staff change applies to every operation that starts after it, on every instance.
+ * Current configuration, every value checked (see validValues): a staff change applies to every
+ * operation that starts after it, on every instance (the change feed drops each instance's copy at
+ * commit).
  */
 export async function getConfig<K extends ConfigKey>(keys: readonly K[], tx?: Transaction): Promise<{ [P in K]: ConfigValue<P> }> {
-  const wanted = withRuleKeys(keys);
-  if (wanted.length === 0) return {} as { [P in K]: ConfigValue<P> };
-  const rows = await db().query<{ key: string; value: unknown }>('SELECT key, value FROM admin_configs WHERE key IN (:keys)', {
-    replacements: { keys: wanted },
-    type: QueryTypes.SELECT,
-    transaction: tx,
-  });
-  const values = validValues(wanted, new Map(rows.map((r) => [r.key, r.value])));
+  const values = checkedValues(await storedValues(tx));
   return Object.fromEntries(keys.map((k) => [k, values[k]])) as { [P in K]: ConfigValue<P> };
 }
 

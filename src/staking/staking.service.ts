@@ -139,14 +139,16 @@ async function payDay(run: { id: number; cutoff: Date; day_key: number }, date: 
         );
         const credits = claimed.map((c) => ({ userId: c.user_id, amount: new Decimal(c.amount) }));
         const result = await creditIncomesInBulk(tx, { kind: 'staking_reward', type: 'Staking Reward', description, credits });
+        // The run's progress commits with the batch, so it stays exact even when the run is cut off.
+        await db().query(`UPDATE staking_runs SET members_paid = members_paid + :paid, total = total + :total WHERE id = :id`, {
+          replacements: { paid: credits.length, total: result.total.toFixed(8), id: run.id },
+          type: QueryTypes.UPDATE,
+          transaction: tx,
+        });
         return { paid: credits.length, total: result.total };
       }, { detached: true });
       paid += batch.paid;
       total = total.plus(batch.total);
-      await db().query(`UPDATE staking_runs SET members_paid = :paid, total = :total WHERE id = :id`, {
-        replacements: { paid, total: total.toFixed(8), id: run.id },
-        type: QueryTypes.UPDATE,
-      });
       await opts.afterBatch?.({ ...batch, upTo });
     }
   };

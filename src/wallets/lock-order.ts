@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type pg from 'pg';
 import { QueryTypes, type Transaction } from 'sequelize';
 import { db } from '../db/database.js';
 import type { WalletType } from './wallet-types.js';
@@ -131,6 +132,18 @@ export async function lockWallets(tx: Transaction, keys: WalletKey[]): Promise<M
 }
 
 /**
+ * Level 2 without a round trip: the wallets of one posting, whose single statement takes the row
+ * locks itself in the same order (the ledger's ledger_post function). Only the bookkeeping here.
+ */
+export function claimWallets(tx: Transaction, keys: WalletKey[]): void {
+  const s = state(tx);
+  const fresh = new Map<string, WalletKey>();
+  for (const k of keys) if (!isHeld(s, k)) fresh.set(walletKey(k.userId, k.wallet), { userId: k.userId, wallet: k.wallet });
+  enterWallets(s, [...fresh.values()]);
+  for (const key of fresh.keys()) s.wallets.add(key);
+}
+
+/**
  * Level 2 for a bulk posting: the given wallet types of many members (sorted ascending, at least
  * one), in one statement. Returns how many wallet rows were locked.
  */
@@ -185,6 +198,31 @@ export function pgCode(error: unknown): string | undefined {
 }
 
 const ambient = new AsyncLocalStorage<Transaction>();
+
+/** The unit the caller runs in, if any. */
+export const ambientUnit = (): Transaction | undefined => ambient.getStore();
+
+/** The driver's connection under a unit: the money paths talk to it directly, as prepared statements. */
+export const clientOf = (tx: Transaction): pg.ClientBase => (tx as unknown as { connection: pg.ClientBase }).connection;
+
+/**
+ * A unit of one statement on a pool connection, outside any transaction block (it is atomic on its
+ * own), retried like moneyUnit on a deadlock or serialization failure.
+ */
+export async function withClient<T>(work: (client: pg.ClientBase) => Promise<T>): Promise<T> {
+  const manager = db().connectionManager;
+  for (let attempt = 1; ; attempt++) {
+    const client = (await manager.getConnection({ type: 'write' })) as pg.ClientBase;
+    try {
+      return await work(client);
+    } catch (error) {
+      if (attempt >= ATTEMPTS || !RETRYABLE.has(pgCode(error) ?? '')) throw error;
+    } finally {
+      manager.releaseConnection(client as never);
+    }
+    await sleep(5 + Math.random() * 20 * attempt);
+  }
+}
 
 /**
  * One unit of work that writes money: a transaction whose locks follow the order above, run again
