@@ -129,7 +129,8 @@ describe('the server process', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const taken = (blocker.address() as net.AddressInfo).port;
     try {
-      const child = await spawnServer({ PORT: String(taken) });
+      // A worker skips AdminJS (quicker); it too listens (health only) after cluster, migrations, seeders and jobs.
+      const child = await spawnServer({ PORT: String(taken), APP_ROLE: 'worker' });
       expect(await child.exited).toBe(1);
       // It got as far as the cluster, migrations and seeders before the port refused it.
       expect(child.output()).toMatch(/EADDRINUSE/);

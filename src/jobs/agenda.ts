@@ -32,6 +32,10 @@ export async function createJobs(opts: { pool: pg.Pool; env: Env; logger: Logger
     logging: true,
   });
   agenda.on('error', (err) => logger.error({ err }, 'agenda error'));
+  // Agenda connects its backend in the background: wait for it, so a start that fails later (port
+  // taken) never ends the pool under a connect still running (an unhandled rejection that would
+  // kill the process before it stops the embedded PostgreSQL).
+  await agenda.ready;
 
   const policy = retryPolicy(env.JOBS_MAX_ATTEMPTS, env.JOBS_RETRY_DELAY_MS);
   const inFlight = new Map<string, string>();
