@@ -8,7 +8,11 @@ import { configureTokens } from './auth/tokens.js';
 import { installJwtStrategy } from './auth/passport.js';
 import { createJobs, type Jobs } from './jobs/agenda.js';
 import { buildApp } from './app.js';
+import { requestContext } from './http/request-context.js';
 import { healthOnly } from './http/health.js';
+import { readiness, type ReadinessReport } from './ops/readiness.js';
+import { startMetricsServer } from './ops/metrics.js';
+import { closeSharedState, openSharedState, type SharedState } from './shared-state/shared-state.js';
 import { setupNotifications } from './notify/setup.js';
 import { configureCoinGecko } from './feed/coingecko.client.js';
 
@@ -17,31 +21,45 @@ export interface RunningServer {
   logger: Logger;
   database: Database;
   jobs: Jobs;
-  /** Base URL of the HTTP server (for APP_ROLE=worker it serves only /healthz and /readyz). */
+  /** Base URL of the HTTP server (for APP_ROLE=worker it serves only /healthz, /readyz and /metrics). */
   url: string;
+  /** http://127.0.0.1:METRICS_PORT/metrics when METRICS_PORT is set. */
+  metricsUrl?: string;
+  readiness: () => Promise<ReadinessReport>;
   close(): Promise<void>;
 }
 
-export function createLogger(env: Pick<Env, 'LOG_LEVEL' | 'NODE_ENV'>): Logger {
-  return pino({ level: env.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+export function createLogger(env: Pick<Env, 'LOG_LEVEL' | 'NODE_ENV'>, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
+    level: env.LOG_LEVEL,
+    redact: ['req.headers.authorization', 'req.headers.cookie'],
+    // Every line written while serving a request carries its id, whichever logger wrote it.
+    mixin: () => {
+      const context = requestContext();
+      return context ? { request_id: context.requestId } : {};
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /**
  * Process assembly: configuration → database → migrations and seeders → jobs → HTTP. `close()`
  * undoes it in reverse: stop accepting, drain jobs, close pools, stop the embedded PostgreSQL.
  */
-export async function startServer(source: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+export async function startServer(source: NodeJS.ProcessEnv = process.env, opts: { logDestination?: pino.DestinationStream } = {}): Promise<RunningServer> {
   const env = loadEnv(source);
-  const logger = createLogger(env);
+  const logger = createLogger(env, opts.logDestination);
   if (env.generatedSecrets.length) {
     logger.warn({ generated: env.generatedSecrets }, 'secrets not set: generated development values (set them in production)');
   }
 
   const connection = await connect(env, logger);
   const { database } = connection;
-  let ready = false;
+  let shared: SharedState;
   try {
     await migrateAndSeed(connection.url, { sequelize: database.sequelize, env, logger });
+    // Before the app is built: rate limiters take their stores from it.
+    shared = await openSharedState({ url: env.REDIS_URL, prefix: env.REDIS_KEY_PREFIX, logger });
   } catch (error) {
     await connection.close();
     throw error;
@@ -55,20 +73,29 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
   try {
     jobs = await createJobs({ pool: database.pool, env, logger });
   } catch (error) {
+    await closeSharedState(shared);
     await connection.close();
     throw error;
   }
   const mailer = setupNotifications({ env, logger, agenda: jobs.agenda });
-  const isReady = async () => ready && (await database.sequelize.query('SELECT 1').then(() => true));
-  // A worker keeps a tiny HTTP server for /healthz and /readyz only.
-  let handler: http.RequestListener = healthOnly(isReady);
+  let phase: 'starting' | 'running' | 'stopping' = 'starting';
+  const readinessReport = readiness({
+    role: env.APP_ROLE,
+    sequelize: database.sequelize,
+    pool: database.pool,
+    redisRequired: Boolean(env.REDIS_URL),
+    jobBackend: env.MONGODB_URL ? 'mongodb' : 'postgres',
+    phase: () => phase,
+  });
+  // A worker keeps a tiny HTTP server for /healthz, /readyz and /metrics only.
+  let handler: http.RequestListener = healthOnly(readinessReport, env.METRICS_TOKEN);
   let backOfficeReady: Promise<void> | undefined;
   if (env.APP_ROLE !== 'worker') {
     // Loaded only where used: a worker never pays for AdminJS and agendash at start-up.
     const [{ buildBackOffice }, { createExpressMiddleware }] = await Promise.all([import('../admin/admin.js'), import('agendash')]);
     const backOffice = buildBackOffice({ env, pool: database.pool, jobsDashboard: createExpressMiddleware(jobs.agenda) });
     backOfficeReady = backOffice.ready;
-    handler = buildApp({ env, logger, backOffice: backOffice.routers, isReady });
+    handler = buildApp({ env, logger, backOffice: backOffice.routers, readiness: readinessReport });
   }
   const server = http.createServer(handler);
   await new Promise<void>((resolve, reject) => {
@@ -77,15 +104,17 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
   });
   const { port } = server.address() as { port: number };
   const baseUrl = `http://127.0.0.1:${port}`;
+  const metricsServer = env.METRICS_PORT !== undefined ? await startMetricsServer(env.METRICS_PORT, logger) : undefined;
+  const metricsUrl = metricsServer ? `http://127.0.0.1:${(metricsServer.address() as { port: number }).port}/metrics` : undefined;
   if (env.APP_ROLE === 'worker') {
-    logger.info({ url: baseUrl, role: env.APP_ROLE, worker: jobs.worker }, 'metax worker listening (health only)');
+    logger.info({ url: baseUrl, role: env.APP_ROLE, worker: jobs.worker, metrics: metricsUrl }, 'metax worker listening (health only)');
   } else {
-    logger.info({ url: baseUrl, role: env.APP_ROLE, api: `${baseUrl}/api/docs`, admin: `${baseUrl}/admin`, jobs: `${baseUrl}/admin/jobs` }, 'metax listening');
+    logger.info({ url: baseUrl, role: env.APP_ROLE, api: `${baseUrl}/api/docs`, admin: `${baseUrl}/admin`, jobs: `${baseUrl}/admin/jobs`, metrics: metricsUrl }, 'metax listening');
   }
   if (backOfficeReady) await backOfficeReady;
   // APP_ROLE=web schedules jobs (e.g. send-email after a commit) but never runs them.
   if (env.APP_ROLE !== 'web') await jobs.start();
-  ready = true;
+  phase = 'running';
 
   let closing: Promise<void> | undefined;
   return {
@@ -94,15 +123,20 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
     database,
     jobs,
     url: baseUrl,
+    metricsUrl,
+    readiness: readinessReport,
     close() {
       closing ??= (async () => {
-        ready = false;
+        phase = 'stopping';
+        // Stop accepting; requests already in flight finish (up to SHUTDOWN_TIMEOUT_MS), idle keep-alives close now.
         const closed = new Promise((resolve) => server.close(resolve));
         server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 2_000).unref();
+        setTimeout(() => server.closeAllConnections(), env.SHUTDOWN_TIMEOUT_MS).unref();
+        metricsServer?.close();
         await closed;
         await jobs.stop(env.SHUTDOWN_TIMEOUT_MS).catch((err) => logger.warn({ err }, 'job drain failed'));
         mailer.close();
+        await closeSharedState(shared);
         await connection.close();
         logger.info('metax stopped');
       })();

@@ -31,7 +31,15 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   EMBEDDED_PG_PORT: port.default(0),
   DB_POOL_MAX: positiveInt.default(10),
+  DATABASE_REPLICA_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  DB_REPLICA_CHECK_MS: positiveInt.min(100).default(2_000),
   MONGODB_URL: optionalText,
+  REDIS_URL: optionalText.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+  REDIS_KEY_PREFIX: z.string().max(64).default('metax:'),
+
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  METRICS_PORT: port.optional(),
+  BACKUP_DIR: optionalText,
 
   MAIL_SERVER: optionalText,
   MAIL_PORT: port.default(587),
@@ -77,6 +85,7 @@ export type Env = z.infer<typeof schema> & {
   SECRET_KEY: string;
   JWT_SECRET_KEY: string;
   DATA_DIR: string;
+  BACKUP_DIR: string;
   generatedSecrets: string[];
 };
 
@@ -116,6 +125,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     SECRET_KEY: secretKey,
     JWT_SECRET_KEY: jwtSecret,
     DATA_DIR: dataDir,
+    BACKUP_DIR: path.resolve(env.BACKUP_DIR ?? path.join(dataDir, 'backups')),
     generatedSecrets,
   };
 }

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { Sequelize } from 'sequelize-typescript';
-import type { Transaction } from 'sequelize';
+import type { Options, Transaction } from 'sequelize';
 import type { Logger } from 'pino';
 import { models } from './models.js';
 
@@ -15,13 +15,15 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function openDatabase(url: string, opts: { poolMax: number; logger: Logger }): Database {
+export function openDatabase(url: string, opts: { poolMax: number; logger: Logger; replication?: Options['replication'] }): Database {
   const sequelize = new Sequelize(url, {
     dialect: 'postgres',
     logging: false,
     models,
     pool: { max: opts.poolMax, min: 0, idle: 10_000 },
     define: { underscored: true, timestamps: false },
+    // Read routing (DATABASE_REPLICA_URL) lives in replica.ts.
+    ...(opts.replication ? { replication: opts.replication } : {}),
   });
   const pool = new pg.Pool({ connectionString: url, max: 5 });
   // A pool error (e.g. Postgres stopping under us during shutdown) must not crash the process.

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError, notFound } from './errors.js';
 import { fieldErrors } from './validate.js';
+import { isDependencyDown } from './unavailable.js';
 
 interface HttpishError {
   status?: number;
@@ -17,13 +18,16 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   else if ((err as HttpishError)?.type === 'entity.parse.failed') error = new AppError(400, 'validation_error', 'Request body is not valid JSON');
   else if ((err as HttpishError)?.type === 'charset.unsupported' || (err as HttpishError)?.type === 'encoding.unsupported') {
     error = new AppError(415, 'unsupported_media_type', 'Unsupported body encoding');
+  } else if (isDependencyDown(err)) {
+    req.log?.warn({ err: { message: (err as Error)?.message, name: (err as Error)?.name } }, 'dependency unavailable');
+    error = new AppError(503, 'service_unavailable', 'A service this request needs is unavailable; try again shortly', [], { 'Retry-After': '5' });
   } else {
     req.log?.error({ err }, 'unhandled error');
     error = new AppError(500, 'internal_error', 'Something went wrong');
   }
   if (res.headersSent) return;
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-  res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details } });
+  res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details, request_id: String(req.id ?? '') } });
 };
 
 export const notFoundHandler: RequestHandler = (_req, _res, next) => next(notFound('Route'));

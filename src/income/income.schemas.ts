@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { moneyString, positiveAmount } from '../money/money.js';
-import { dateBound, pageQuery } from '../http/pagination.js';
+import { dateBound, pageOf, pageQuery } from '../http/pagination.js';
 import { INCOME_TYPES } from './income-types.js';
 
 const incomeType = z.enum(INCOME_TYPES, { message: `must be one of ${INCOME_TYPES.join(', ')}` });
@@ -29,4 +29,27 @@ export const distributeReply = z.object({
   members_paid: z.number().int(),
   members_skipped: z.number().int(),
   total: moneyString,
+});
+
+export const incomeHistoryReply = pageOf(
+  z.object({
+    id: z.number().int(),
+    income_type: incomeType,
+    amount: moneyString,
+    from_user_id: z.number().int().nullable(),
+    from_username: z.string().nullable(),
+    level: z.number().int().nullable(),
+    description: z.string().nullable(),
+    status: z.enum(['completed', 'reversed']),
+    investment_id: z.number().int().nullable(),
+    created_at: z.string(),
+  }),
+);
+
+export const incomeSummaryReply = z.object({
+  by_type: z.array(z.object({ income_type: incomeType, total: moneyString, count: z.number().int() })),
+  grand_total: moneyString,
+  total_count: z.number().int(),
+  today: moneyString,
+  this_month: moneyString,
 });

@@ -1,5 +1,6 @@
 import { QueryTypes } from 'sequelize';
-import { db, rawPool } from '../db/database.js';
+import { db } from '../db/database.js';
+import { readPool } from '../db/replica.js';
 import { getConfig } from '../config/config.service.js';
 import { offsetOf } from '../http/pagination.js';
 import { ZERO, formatMoney } from '../money/money.js';
@@ -107,7 +108,7 @@ export async function teamTree(userId: number, depth: number, maxNodes?: number)
   const cap = maxNodes ?? (await getConfig(['tree_max_nodes'])).tree_max_nodes;
   // Up to tree_max_nodes rows: PostgreSQL formats the timestamps and amounts (NUMERIC(20,8) prints
   // its 8 places), so Node only links nodes; the sort gets enough memory to stay off disk.
-  const client = await rawPool().connect();
+  const client = await readPool().connect();
   let rows: (Omit<MemberRow, 'joined_at'> & { joined_at: string; sponsor_id: number })[];
   try {
     await client.query('BEGIN');
