@@ -27,7 +27,7 @@ const sample = (text: string, name: string, labels = '') =>
 
 describe('GET /metrics', () => {
   it('does not exist without the bearer token, or with a wrong one', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong-token-of-some-length' }, { authorization: METRICS_TOKEN }]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong-token-of-some-length' }, { authorization: METRICS_TOKEN }] as Record<string, string>[]) {
       const res = await metrics(headers);
       expect(res.status).toBe(404);
       expect((await res.json()).error.code).toBe('not_found');
