@@ -7,6 +7,7 @@ import { models } from './models.js';
 // NUMERIC and BIGINT stay strings (exact); we convert with decimal.js where needed.
 let current: Sequelize | undefined;
 let currentPool: pg.Pool | undefined;
+let currentUrl: string | undefined;
 
 export interface Database {
   sequelize: Sequelize;
@@ -30,6 +31,7 @@ export function openDatabase(url: string, opts: { poolMax: number; logger: Logge
   pool.on('error', (err) => opts.logger.warn({ err }, 'pg pool error'));
   current = sequelize;
   currentPool = pool;
+  currentUrl = url;
   return {
     sequelize,
     pool,
@@ -38,6 +40,7 @@ export function openDatabase(url: string, opts: { poolMax: number; logger: Logge
       await pool.end();
       if (current === sequelize) current = undefined;
       if (currentPool === pool) currentPool = undefined;
+      if (current === undefined) currentUrl = undefined;
     },
   };
 }
@@ -49,6 +52,12 @@ export function openDatabase(url: string, opts: { poolMax: number; logger: Logge
 export function rawPool(): pg.Pool {
   if (!currentPool) throw new Error('database is not open');
   return currentPool;
+}
+
+/** The primary's connection URL (the backup verification restores into a scratch database beside it). */
+export function databaseUrl(): string {
+  if (!currentUrl) throw new Error('database is not open');
+  return currentUrl;
 }
 
 export function db(): Sequelize {

@@ -1,4 +1,4 @@
-import { QueryTypes } from 'sequelize';
+import { QueryTypes, type Sequelize } from 'sequelize';
 import { db } from '../db/database.js';
 import { Decimal, ZERO, formatMoney } from '../money/money.js';
 import { MEMBER_BALANCE, MEMBER_LOCKED, PLATFORM_ACCOUNTS, type AccountType } from './ledger.accounts.js';
@@ -29,8 +29,8 @@ const TYPES = new Map<string, AccountType>([
 const debitNormal = (type: AccountType) => type === 'asset' || type === 'expense';
 
 /** Sums every account from the journal; the books balance when total debits equal total credits. */
-export async function trialBalance(): Promise<TrialBalance> {
-  const rows = await db().query<{ account: string; debits: string; credits: string }>(
+export async function trialBalance(sequelize: Sequelize = db()): Promise<TrialBalance> {
+  const rows = await sequelize.query<{ account: string; debits: string; credits: string }>(
     `SELECT account, sum(debit) AS debits, sum(credit) AS credits FROM ledger_entries GROUP BY account ORDER BY account`,
     { type: QueryTypes.SELECT },
   );
@@ -81,16 +81,17 @@ export interface LedgerReport {
 
 /**
  * Rebuilds every wallet from its entries and compares with the stored balances, checks every
- * posting balances, and that the trial balance nets to zero.
+ * posting balances, and that the trial balance nets to zero. `sequelize`: another database (a
+ * restored backup being verified).
  */
-export async function verifyLedger(): Promise<LedgerReport> {
-  const trial = await trialBalance();
-  const unbalancedPostings = await db().query<{ posting_id: number; debits: string; credits: string }>(
+export async function verifyLedger(sequelize: Sequelize = db()): Promise<LedgerReport> {
+  const trial = await trialBalance(sequelize);
+  const unbalancedPostings = await sequelize.query<{ posting_id: number; debits: string; credits: string }>(
     `SELECT posting_id, sum(debit) AS debits, sum(credit) AS credits
        FROM ledger_entries GROUP BY posting_id HAVING sum(debit) <> sum(credit) ORDER BY posting_id LIMIT 1000`,
     { type: QueryTypes.SELECT },
   );
-  const walletMismatches = await db().query<LedgerReport['walletMismatches'][number]>(
+  const walletMismatches = await sequelize.query<LedgerReport['walletMismatches'][number]>(
     `WITH derived AS (
        SELECT wallet_id,
               coalesce(sum(credit - debit) FILTER (WHERE account = '${MEMBER_BALANCE}'), 0) AS balance,
