@@ -134,9 +134,12 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env, opts:
         setTimeout(() => server.closeAllConnections(), env.SHUTDOWN_TIMEOUT_MS).unref();
         metricsServer?.close();
         await closed;
+        logger.debug('shutdown: http closed');
         await jobs.stop(env.SHUTDOWN_TIMEOUT_MS).catch((err) => logger.warn({ err }, 'job drain failed'));
+        logger.debug('shutdown: jobs drained');
         mailer.close();
         await closeSharedState(shared);
+        logger.debug('shutdown: shared state closed');
         await connection.close();
         logger.info('metax stopped');
       })();
