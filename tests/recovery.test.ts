@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.js';
+import { isAlive, startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { testEnv } from './helpers/env.js';
 import { REDIS_SERVER, freePort, startRedis } from './helpers/instances.js';
@@ -56,6 +56,10 @@ describe.skipIf(!REDIS_SERVER)('recovery without a restart', () => {
     await bounded(server?.close().catch(() => undefined), 'server.close()');
     await redis?.stop();
     await bounded(postgres?.stop().catch(() => undefined), 'stopping PostgreSQL');
+    // Never leave a postmaster behind, whatever happened above.
+    const pidFile = path.join(dir, 'pg', 'postmaster.pid');
+    const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
+    if (pid > 0 && isAlive(pid)) process.kill(pid, 'SIGQUIT');
     fs.rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
