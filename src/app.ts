@@ -24,7 +24,8 @@ import { stakingRoutes } from './staking/staking.routes.js';
 import { teamRoutes } from './team/team.routes.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { openApiDocument } from './http/openapi.js';
-import { rateLimits } from './http/rate-limits.js';
+import { rateLimits, type RateLimits } from './http/rate-limits.js';
+import { moneyGate } from './http/money-gate.js';
 import { requestIdFor, withRequestContext } from './http/request-context.js';
 import { unknownMethod } from './http/route.js';
 import { metricsAllowed, requestMetrics, sendMetrics } from './ops/metrics.js';
@@ -39,9 +40,8 @@ export interface AppParts {
 }
 
 /** The REST API under /api, each domain registering its own routes. */
-function apiRouter(env: Env): express.Router {
+function apiRouter(env: Env, limits: RateLimits): express.Router {
   const router = express.Router();
-  const limits = rateLimits(env);
   router.use(unknownMethod);
   router.use(limits.api);
   authRoutes(router, limits);
@@ -87,6 +87,11 @@ export function buildApp(parts: AppParts): Express {
   const { env, logger } = parts;
   const app = express();
   app.disable('x-powered-by');
+  const limits = rateLimits(env);
+  // Every money route passes these (see defineRoute): the member's write limit, then the gate that
+  // bounds concurrent money writes per account and in all, keeping pool connections for reads.
+  const gate = moneyGate({ perAccount: env.MONEY_CONCURRENCY_PER_ACCOUNT, total: Math.max(1, env.DB_POOL_MAX - 2), waitMs: env.MONEY_QUEUE_WAIT_MS, maxQueue: 256 });
+  app.locals.moneyGuards = ((req, res, next) => limits.money(req, res, (err?: unknown) => (err ? next(err) : gate(req, res, next)))) satisfies RequestHandler;
   if (env.TRUST_PROXY) app.set('trust proxy', /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY);
 
   app.use(requestMetrics);
@@ -130,7 +135,7 @@ export function buildApp(parts: AppParts): Express {
     cors({ origin: env.CORS_ORIGINS.length ? env.CORS_ORIGINS : false, credentials: false, maxAge: 600 }),
     jsonBody(env.BODY_LIMIT),
     passport.initialize(),
-    apiRouter(env),
+    apiRouter(env, limits),
   );
   app.get('/', (_req, res) => res.redirect('/api/docs'));
   app.use(notFoundHandler);

@@ -15,6 +15,7 @@ import { startMetricsServer } from './ops/metrics.js';
 import { closeSharedState, openSharedState, type SharedState } from './shared-state/shared-state.js';
 import { setupNotifications } from './notify/setup.js';
 import { configureCoinGecko } from './feed/coingecko.client.js';
+import { configureStaking, markInterruptedRuns } from './staking/staking.service.js';
 
 export interface RunningServer {
   env: Env;
@@ -58,6 +59,8 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env, opts:
   let shared: SharedState;
   try {
     await migrateAndSeed(connection.url, { sequelize: database.sequelize, env, logger });
+    const interrupted = await markInterruptedRuns();
+    if (interrupted) logger.warn({ interrupted }, 'staking runs whose process stopped were marked interrupted; their days stay owed');
     // Before the app is built: rate limiters take their stores from it.
     shared = await openSharedState({ url: env.REDIS_URL, prefix: env.REDIS_KEY_PREFIX, logger });
   } catch (error) {
@@ -65,6 +68,7 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env, opts:
     throw error;
   }
 
+  configureStaking({ batchSize: env.STAKING_BATCH_SIZE });
   configureTokens({ secret: env.JWT_SECRET_KEY, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, expiresInSeconds: env.JWT_EXPIRES_SECONDS });
   installJwtStrategy();
   configureCoinGecko({ baseUrl: env.COINGECKO_API_URL, apiKey: env.COINGECKO_API_KEY, timeoutMs: env.COINGECKO_TIMEOUT_MS, retryLimit: env.COINGECKO_RETRY_LIMIT, retryBaseMs: env.COINGECKO_RETRY_BASE_MS, maxRetryAfterMs: env.COINGECKO_MAX_RETRY_AFTER_MS });

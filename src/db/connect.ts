@@ -21,7 +21,7 @@ export async function connect(env: Env, logger: Logger): Promise<Connection> {
     url = embedded.url;
   }
   const replicaUrl = env.DATABASE_REPLICA_URL;
-  const database = openDatabase(url, { poolMax: env.DB_POOL_MAX, logger, replication: replicaUrl ? replicationOptions(url, replicaUrl).replication : undefined });
+  const database = openDatabase(url, { poolMax: env.DB_POOL_MAX, logger, timeouts: { lockMs: env.DB_LOCK_TIMEOUT_MS, statementMs: env.DB_STATEMENT_TIMEOUT_MS }, replication: replicaUrl ? replicationOptions(url, replicaUrl).replication : undefined });
   let monitor: { stop(): Promise<void> } | undefined;
   if (replicaUrl) {
     routeReads(database.sequelize);

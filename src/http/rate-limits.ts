@@ -32,6 +32,8 @@ export interface RateLimits {
   api: RequestHandler;
   register: RequestHandler;
   login: RequestHandler;
+  /** Money writes per member account (staff act on many members and are audited instead). */
+  money: RequestHandler;
 }
 
 /**
@@ -42,6 +44,13 @@ export function rateLimits(env: Env): RateLimits {
   return {
     api: limiter({ name: 'api', windowSeconds: env.RATE_LIMIT_API_WINDOW_SECONDS, max: env.RATE_LIMIT_API_MAX, skip: isMoneyRequest }),
     register: limiter({ name: 'register', windowSeconds: env.RATE_LIMIT_REGISTER_WINDOW_SECONDS, max: env.RATE_LIMIT_REGISTER_MAX }),
+    money: limiter({
+      name: 'money',
+      windowSeconds: env.RATE_LIMIT_MONEY_WINDOW_SECONDS,
+      max: env.RATE_LIMIT_MONEY_MAX,
+      key: (req) => `member:${req.user!.id}`,
+      skip: (req) => req.user?.role !== 'member',
+    }),
     login: limiter({
       name: 'login',
       windowSeconds: env.RATE_LIMIT_LOGIN_WINDOW_SECONDS,

@@ -1,9 +1,10 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import { db } from '../db/database.js';
 import { unprocessable } from '../http/errors.js';
-import { Decimal, SCALE, ZERO } from '../money/money.js';
+import { Decimal, MAX_AMOUNT, SCALE, ZERO, formatMoney } from '../money/money.js';
 import { INCOME_WALLETS, type WalletType } from './wallet-types.js';
 import { MEMBER_BALANCE, MEMBER_LOCKED, PLATFORM_ACCOUNTS, POSTING_KINDS, type PlatformAccount, type PostingKind } from './ledger.accounts.js';
+import { lockMemberWallets, lockWallets, walletKey } from './lock-order.js';
 
 /** One side of a posting: a member wallet bucket or a platform account, debited or credited. */
 export type Leg =
@@ -34,14 +35,6 @@ export interface Posted {
   createdAt: Date | null;
 }
 
-interface LockedWallet {
-  id: number;
-  user_id: number;
-  wallet_type: WalletType;
-  balance: string;
-  locked_balance: string;
-}
-
 interface EntryRow {
   account: string;
   walletId: number | null;
@@ -50,13 +43,13 @@ interface EntryRow {
 }
 
 const isIncomeWallet = (w: WalletType) => (INCOME_WALLETS as readonly string[]).includes(w);
-const walletKey = (userId: number, wallet: WalletType) => `${userId}:${wallet}`;
 
 /**
  * The only code that changes a balance. Inside the caller's transaction it locks the wallets the
- * posting touches (FOR UPDATE, ascending id, so concurrent postings never deadlock), checks that
- * debits equal credits and that no bucket goes negative, writes the immutable entries and the new
- * wallet balances. Income kinds also move the member's total_income memo.
+ * posting touches (through the lock order: a unit that posts more than once locks them all first),
+ * checks that debits equal credits and that no bucket goes negative or past NUMERIC(20,8), writes
+ * the immutable entries and the new wallet balances. Income kinds also move the member's
+ * total_income memo.
  */
 export async function post(tx: Transaction, posting: Posting): Promise<Posted> {
   const legs = withIncomeMemo(posting);
@@ -70,7 +63,7 @@ export async function post(tx: Transaction, posting: Posting): Promise<Posted> {
   }
   if (!debits.eq(credits)) throw new Error(`ledger: unbalanced ${posting.kind} posting (${debits} ≠ ${credits})`);
 
-  const wallets = await lockWallets(tx, legs);
+  const wallets = await lockWallets(tx, legs.filter((l): l is Extract<Leg, { userId: number }> => !('platform' in l)));
   const entries: EntryRow[] = [];
   const next = new Map<number, { balance: Decimal; locked: Decimal }>();
   for (const leg of legs) {
@@ -90,12 +83,13 @@ export async function post(tx: Transaction, posting: Posting): Promise<Posted> {
     entries.push({ account: leg.locked ? MEMBER_LOCKED : MEMBER_BALANCE, walletId: wallet.id, debit, credit });
   }
   for (const [walletId, state] of next) {
+    const wallet = [...wallets.values()].find((w) => w.id === walletId)!;
     if (state.balance.isNegative() || state.locked.isNegative()) {
-      const wallet = [...wallets.values()].find((w) => w.id === walletId)!;
       throw unprocessable('insufficient_funds', `Insufficient funds in ${wallet.wallet_type}`, [
         { field: 'amount', message: `exceeds the available ${wallet.wallet_type} balance` },
       ]);
     }
+    if (state.balance.gt(MAX_AMOUNT) || state.locked.gt(MAX_AMOUNT)) throw outOfRange(wallet.wallet_type);
   }
   return writePosting(tx, posting, entries, next);
 }
@@ -113,24 +107,6 @@ function withIncomeMemo(posting: Posting): Leg[] {
     }
   }
   return [...posting.legs, ...memo];
-}
-
-async function lockWallets(tx: Transaction, legs: Leg[]): Promise<Map<string, LockedWallet>> {
-  const pairs = new Map<string, { userId: number; wallet: WalletType }>();
-  for (const leg of legs) if (!('platform' in leg)) pairs.set(walletKey(leg.userId, leg.wallet), leg);
-  if (pairs.size === 0) return new Map();
-  const userIds = [...pairs.values()].map((p) => p.userId);
-  const types = [...pairs.values()].map((p) => p.wallet);
-  const rows = await db().query<LockedWallet>(
-    `SELECT w.id, w.user_id, w.wallet_type, w.balance, w.locked_balance
-       FROM wallets w
-       JOIN unnest(ARRAY[:userIds]::int[], ARRAY[:types]::varchar[]) AS k(user_id, wallet_type)
-         ON w.user_id = k.user_id AND w.wallet_type = k.wallet_type
-      ORDER BY w.id
-      FOR UPDATE OF w`,
-    { replacements: { userIds, types }, type: QueryTypes.SELECT, transaction: tx },
-  );
-  return new Map(rows.map((r) => [walletKey(r.user_id, r.wallet_type), r]));
 }
 
 /**
@@ -186,15 +162,11 @@ async function writePosting(
   return { postingId: Number(row.posting_id), transactionId: row.transaction_id, createdAt: row.created_at };
 }
 
-/**
- * Locks, ahead of several postings in one transaction, every wallet they will touch — in one
- * ascending-id statement — so a transaction that posts more than once still takes its row locks in
- * id order (later post() calls re-lock rows it already holds). Returns the balances it saw.
- */
-export async function lockAhead(tx: Transaction, keys: { userId: number; wallet: WalletType }[]): Promise<Map<string, Decimal>> {
-  const legs: Leg[] = keys.map((k) => ({ userId: k.userId, wallet: k.wallet }));
-  const wallets = await lockWallets(tx, legs);
-  return new Map([...wallets].map(([key, w]) => [key, new Decimal(w.balance)]));
+/** A balance the database column cannot hold: refused before anything is written. */
+export function outOfRange(wallet: string) {
+  return unprocessable('amount_out_of_range', `The ${wallet} balance would exceed the largest amount the platform holds (${formatMoney(MAX_AMOUNT)})`, [
+    { field: 'amount', message: 'too large for the wallet' },
+  ]);
 }
 
 export interface BulkCredits {
@@ -212,7 +184,7 @@ export interface BulkCredits {
  * post() for thousands of members at once (daily staking, distributions): ONE balanced posting —
  * the platform account debited with the total, each member's wallet credited, and for income kinds
  * each member's total_income credited against one memo entry for the total — written set-based in
- * two statements whatever the count: lock the wallets in ascending id, then insert entries and
+ * two statements whatever the count: lock the wallets (in the lock order), then insert entries and
  * update balances. Credits only raise balances, so no bucket can go negative here.
  */
 export async function postBulkCredits(tx: Transaction, bulk: BulkCredits): Promise<{ postingId: number | null; total: Decimal }> {
@@ -227,10 +199,11 @@ export async function postBulkCredits(tx: Transaction, bulk: BulkCredits): Promi
     seen.add(c.userId);
     total = total.plus(c.amount);
   }
+  if (total.gt(MAX_AMOUNT)) throw outOfRange(`${bulk.wallet} total`);
   const income = POSTING_KINDS[bulk.kind].income && isIncomeWallet(bulk.wallet);
-  const wallets = income ? [bulk.wallet, 'total_income'] : [bulk.wallet];
+  const wallets: WalletType[] = income ? [bulk.wallet, 'total_income'] : [bulk.wallet];
   // Comma-joined text arrays: one bound string instead of 50,000 escaped literals.
-  // In user order, so wallet rows are visited in index order. The id range lets the planner reach
+  // In user order, as the lock order wants. The id range lets the planner reach
   // the batch's wallets through the (user_id, wallet_type) index instead of scanning every wallet.
   const credits = [...bulk.credits].sort((a, b) => a.userId - b.userId);
   const replacements = {
@@ -240,15 +213,9 @@ export async function postBulkCredits(tx: Transaction, bulk: BulkCredits): Promi
     minId: credits[0].userId,
     maxId: credits[credits.length - 1].userId,
   };
-  const [{ locked }] = await db().query<{ locked: number }>(
-    `SELECT count(*)::int AS locked FROM (
-       SELECT w.id FROM wallets w
-        WHERE w.user_id BETWEEN :minId AND :maxId AND w.user_id = ANY(string_to_array(:userIds, ',')::int[]) AND w.wallet_type IN (:wallets)
-        ORDER BY w.id FOR UPDATE
-     ) l`,
-    { replacements, type: QueryTypes.SELECT, transaction: tx },
-  );
+  const locked = await lockMemberWallets(tx, credits.map((c) => c.userId), wallets);
   if (locked !== bulk.credits.length * wallets.length) throw new Error(`ledger: missing ${bulk.wallet} wallets for a bulk ${bulk.kind} posting`);
+  // A member's balance pushed past NUMERIC(20,8) fails the update (22003), which answers 422 too.
 
   const [row] = await db().query<{ id: number }>(
     `WITH c AS (

@@ -1,5 +1,5 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
-import { db } from '../db/database.js';
+import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
+import { db, unbounded } from '../db/database.js';
 import { Decimal, ZERO, formatMoney } from '../money/money.js';
 import { MEMBER_BALANCE, MEMBER_LOCKED, PLATFORM_ACCOUNTS, type AccountType } from './ledger.accounts.js';
 
@@ -29,10 +29,10 @@ const TYPES = new Map<string, AccountType>([
 const debitNormal = (type: AccountType) => type === 'asset' || type === 'expense';
 
 /** Sums every account from the journal; the books balance when total debits equal total credits. */
-export async function trialBalance(sequelize: Sequelize = db()): Promise<TrialBalance> {
+export async function trialBalance(tx?: Transaction, sequelize: Sequelize = db()): Promise<TrialBalance> {
   const rows = await sequelize.query<{ account: string; debits: string; credits: string }>(
     `SELECT account, sum(debit) AS debits, sum(credit) AS credits FROM ledger_entries GROUP BY account ORDER BY account`,
-    { type: QueryTypes.SELECT },
+    { type: QueryTypes.SELECT, transaction: tx },
   );
   let debits = ZERO;
   let credits = ZERO;
@@ -81,15 +81,23 @@ export interface LedgerReport {
 
 /**
  * Rebuilds every wallet from its entries and compares with the stored balances, checks every
- * posting balances, and that the trial balance nets to zero. `sequelize`: another database (a
- * restored backup being verified).
+ * posting balances, and that the trial balance nets to zero — all from one snapshot, with no
+ * statement limit (it reads the whole journal). `sequelize`: another database (a restored backup
+ * being verified).
  */
-export async function verifyLedger(sequelize: Sequelize = db()): Promise<LedgerReport> {
-  const trial = await trialBalance(sequelize);
+export function verifyLedger(sequelize: Sequelize = db()): Promise<LedgerReport> {
+  return sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ, readOnly: true }, async (tx) => {
+    await unbounded(tx);
+    return checkBooks(tx, sequelize);
+  });
+}
+
+async function checkBooks(tx: Transaction, sequelize: Sequelize): Promise<LedgerReport> {
+  const trial = await trialBalance(tx, sequelize);
   const unbalancedPostings = await sequelize.query<{ posting_id: number; debits: string; credits: string }>(
     `SELECT posting_id, sum(debit) AS debits, sum(credit) AS credits
        FROM ledger_entries GROUP BY posting_id HAVING sum(debit) <> sum(credit) ORDER BY posting_id LIMIT 1000`,
-    { type: QueryTypes.SELECT },
+    { type: QueryTypes.SELECT, transaction: tx },
   );
   const walletMismatches = await sequelize.query<LedgerReport['walletMismatches'][number]>(
     `WITH derived AS (
@@ -107,7 +115,7 @@ export async function verifyLedger(sequelize: Sequelize = db()): Promise<LedgerR
        ) AS m(bucket, stored, from_entries)
       WHERE m.stored <> m.from_entries
       ORDER BY w.id LIMIT 1000`,
-    { type: QueryTypes.SELECT },
+    { type: QueryTypes.SELECT, transaction: tx },
   );
   return {
     ok: trial.balanced && unbalancedPostings.length === 0 && walletMismatches.length === 0,
