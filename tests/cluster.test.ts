@@ -143,21 +143,25 @@ describe.skipIf(!redisUp)('several instances on one PostgreSQL and one Redis', (
   it('finishes the requests in flight when a web instance gets SIGTERM under load', async () => {
     const m = await member(a, 'load');
     // Sign-ups are slow (argon2 hashing): 40 of them keep A busy while the signal arrives.
-    const inflight = Array.from({ length: 40 }, (_, i) => {
+    const sent = Array.from({ length: 40 }, (_, i) => {
       const username = `${m.username.slice(0, 20)}_${i}`;
       return call(a, 'POST', '/api/auth/register', { body: { username, email: `${username}@metax.test`, password: m.password, first_name: 'L', last_name: 'D' } });
     });
-    // Every one of them is being served (the scrape itself is the 41st) before the signal.
-    for (let seen = 0; seen < 41; await new Promise((r) => setTimeout(r, 10))) {
+    // How many A is serving right now (the scrape itself is one of them).
+    let inFlight = 0;
+    while (inFlight < 10) {
       const text = await fetch(`${a.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).then((r) => r.text());
-      seen = Number(/^http_requests_in_flight (\d+)/m.exec(text)?.[1] ?? 0);
+      inFlight = Number(/^http_requests_in_flight (\d+)/m.exec(text)?.[1] ?? 1) - 1;
     }
     a.child.kill('SIGTERM');
-    const replies = await Promise.all(inflight);
-    expect(replies.map((r) => r.status)).toEqual(Array(40).fill(201));
+    const settled = await Promise.allSettled(sent);
+    const answered = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value.status] : []));
+    // Every request A had accepted is answered, and answered well; only ones it never took may fail to connect.
+    expect(answered.length).toBeGreaterThanOrEqual(inFlight);
+    expect(new Set(answered)).toEqual(new Set([201]));
     expect(await a.exited).toBe(0);
     await expect(fetch(`${a.url}/healthz`)).rejects.toThrow();
     // B carries on.
     expect((await call(b, 'GET', '/api/user/profile', { token: m.token })).status).toBe(200);
-  });
+  }, 90_000);
 });

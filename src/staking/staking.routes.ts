@@ -44,7 +44,7 @@ export function stakingRoutes(router: Router): void {
           z.object({
             id: z.number().int(),
             date: z.string().meta({ description: 'Reward day, YYYY-MM-DD' }),
-            status: z.enum(['running', 'completed', 'failed']),
+            status: z.enum(['running', 'completed', 'failed', 'interrupted']),
             apy: moneyString,
             members_paid: z.number().int(),
             total: moneyString,
