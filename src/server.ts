@@ -16,6 +16,7 @@ import { closeSharedState, openSharedState, type SharedState } from './shared-st
 import { setupNotifications } from './notify/setup.js';
 import { configureCoinGecko } from './feed/coingecko.client.js';
 import { configureStaking, markInterruptedRuns } from './staking/staking.service.js';
+import { startChangeFeed, stopChangeFeed } from './db/change-feed.js';
 
 export interface RunningServer {
   env: Env;
@@ -59,11 +60,13 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env, opts:
   let shared: SharedState;
   try {
     await migrateAndSeed(connection.url, { sequelize: database.sequelize, env, logger });
+    await startChangeFeed(connection.url, logger);
     const interrupted = await markInterruptedRuns();
     if (interrupted) logger.warn({ interrupted }, 'staking runs whose process stopped were marked interrupted; their days stay owed');
     // Before the app is built: rate limiters take their stores from it.
     shared = await openSharedState({ url: env.REDIS_URL, prefix: env.REDIS_KEY_PREFIX, logger });
   } catch (error) {
+    await stopChangeFeed();
     await connection.close();
     throw error;
   }
@@ -77,6 +80,7 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env, opts:
   try {
     jobs = await createJobs({ pool: database.pool, env, logger });
   } catch (error) {
+    await stopChangeFeed();
     await closeSharedState(shared);
     await connection.close();
     throw error;
@@ -142,6 +146,7 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env, opts:
         await jobs.stop(env.SHUTDOWN_TIMEOUT_MS).catch((err) => logger.warn({ err }, 'job drain failed'));
         logger.debug('shutdown: jobs drained');
         mailer.close();
+        await stopChangeFeed();
         await closeSharedState(shared);
         logger.debug('shutdown: shared state closed');
         await connection.close();

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppError } from './errors.js';
 
 /** A counting semaphore whose waiters are served first come, first served, or give up at a deadline. */
@@ -53,19 +53,31 @@ export interface MoneyGateOptions {
   maxQueue: number;
 }
 
+/** The route calls res.locals.releaseMoneySlot when its work is done; 'close' covers a request that ended otherwise. */
+function holdUntilDone(res: Response, release: () => void) {
+  let released = false;
+  res.locals.releaseMoneySlot = () => {
+    if (released) return;
+    released = true;
+    release();
+  };
+  res.on('close', res.locals.releaseMoneySlot);
+}
+
 const busy = () =>
   new AppError(429, 'too_many_concurrent_requests', 'Too many money requests from this account at once; try again shortly', [], { 'Retry-After': '1' });
 
 /**
  * Money writes hold a database connection for their whole unit of work. One account's burst must
  * neither hold every connection (other members' reads would stall behind it) nor pile up on its own
- * row locks: at most `perAccount` of an account's money writes run at once and at most `total`
- * overall; the rest wait in line briefly, then get 429 with Retry-After.
+ * row locks: at most `perAccount` of a member account's money writes run at once and at most
+ * `total` overall; the rest wait in line briefly, then get 429 with Retry-After.
  */
 export function moneyGate(opts: MoneyGateOptions): RequestHandler {
   const accounts = new Map<number, Slots>();
   const overall = new Slots(opts.total);
   return async (req: Request, res, next) => {
+    if (req.user!.role !== 'member') return staffGate(res, next);
     const id = req.user!.id;
     let mine = accounts.get(id);
     if (!mine) accounts.set(id, (mine = new Slots(opts.perAccount)));
@@ -76,17 +88,19 @@ export function moneyGate(opts: MoneyGateOptions): RequestHandler {
       release(id, mine);
       return next(busy());
     }
-    let released = false;
-    // The route calls it when its work is done; 'close' covers a request that ended otherwise.
-    res.locals.releaseMoneySlot = () => {
-      if (released) return;
-      released = true;
+    holdUntilDone(res, () => {
       overall.release();
       release(id, mine);
-    };
-    res.on('close', res.locals.releaseMoneySlot);
+    });
     next();
   };
+
+  /** Staff act on many members (audited, one at a time in the panel): only the overall bound applies. */
+  async function staffGate(res: Response, next: NextFunction) {
+    if (!(await overall.take(Date.now() + opts.waitMs))) return next(busy());
+    holdUntilDone(res, () => overall.release());
+    next();
+  }
 
   function release(id: number, slots: Slots) {
     slots.release();

@@ -9,6 +9,7 @@ import { getConfig } from '../config/config.service.js';
 import { unprocessable } from '../http/errors.js';
 import { Decimal, ZERO, formatMoney } from '../money/money.js';
 import { creditIncomesInBulk } from '../income/income.service.js';
+import { packedFrom, type PackedCredits } from '../wallets/ledger.service.js';
 
 export interface StakingResult {
   date: string;
@@ -113,40 +114,43 @@ async function payDay(run: { id: number; cutoff: Date; day_key: number }, date: 
         // Tens of thousands of rows per statement: hash joins and sorts should stay in memory, and
         // a batch on a slow disk may outlast the API's statement limit.
         await db().query(`SET LOCAL work_mem = '64MB'; SET LOCAL statement_timeout = 0`, { transaction: tx });
-        const claimed = await db().query<{ user_id: number; amount: string }>(
+        const [credits] = await db().query<PackedCredits>(
           `WITH late AS (
              -- principal moved after the cutoff (investments, reversals, adjustments) is taken back out
              SELECT e.wallet_id, sum(e.credit - e.debit) AS net
                FROM ledger_postings p JOIN ledger_entries e ON e.posting_id = p.id
               WHERE p.created_at >= :cutoff AND p.kind IN ('investment', 'investment_reversal', 'adjustment') AND e.account = 'member:balance'
               GROUP BY e.wallet_id
+           ), claimed AS (
+             INSERT INTO staking_payouts (reward_date, user_id, amount, run_id)
+             SELECT :date, w.user_id, r.reward, :runId
+               FROM wallets w
+               JOIN users u ON u.id = w.user_id AND ${earnerSql('u')}
+               LEFT JOIN late l ON l.wallet_id = w.id
+               CROSS JOIN LATERAL (SELECT w.balance - coalesce(l.net, 0) AS principal) p
+               CROSS JOIN LATERAL (SELECT div(p.principal * 100000000 * :apyUnits, 3650000000000) / 100000000 AS reward) r
+              WHERE w.wallet_type = 'my_investment' AND w.user_id > :from AND w.user_id <= :upTo AND r.reward > 0
+             ON CONFLICT DO NOTHING
+             RETURNING user_id, amount
            )
-           INSERT INTO staking_payouts (reward_date, user_id, amount, run_id)
-           SELECT :date, w.user_id, r.reward, :runId
-             FROM wallets w
-             JOIN users u ON u.id = w.user_id AND ${earnerSql('u')}
-             LEFT JOIN late l ON l.wallet_id = w.id
-             CROSS JOIN LATERAL (SELECT w.balance - coalesce(l.net, 0) AS principal) p
-             CROSS JOIN LATERAL (SELECT div(p.principal * 100000000 * :apyUnits, 3650000000000) / 100000000 AS reward) r
-            WHERE w.wallet_type = 'my_investment' AND w.user_id > :from AND w.user_id <= :upTo AND r.reward > 0
-           ON CONFLICT DO NOTHING
-           RETURNING user_id, amount`,
+           ${packedFrom('claimed')}`,
           {
             replacements: { cutoff: run.cutoff, date, runId: run.id, from, upTo, apyUnits: new Decimal(staking_apy).times(1e8).toFixed(0) },
             type: QueryTypes.SELECT,
             transaction: tx,
           },
         );
-        const credits = claimed.map((c) => ({ userId: c.user_id, amount: new Decimal(c.amount) }));
         const result = await creditIncomesInBulk(tx, { kind: 'staking_reward', type: 'Staking Reward', description, credits });
-        return { paid: credits.length, total: result.total };
+        // The run's progress commits with the batch, so it stays exact even when the run is cut off.
+        await db().query(`UPDATE staking_runs SET members_paid = members_paid + :paid, total = total + :total WHERE id = :id`, {
+          replacements: { paid: credits.count, total: result.total.toFixed(8), id: run.id },
+          type: QueryTypes.UPDATE,
+          transaction: tx,
+        });
+        return { paid: credits.count, total: result.total };
       }, { detached: true });
       paid += batch.paid;
       total = total.plus(batch.total);
-      await db().query(`UPDATE staking_runs SET members_paid = :paid, total = :total WHERE id = :id`, {
-        replacements: { paid, total: total.toFixed(8), id: run.id },
-        type: QueryTypes.UPDATE,
-      });
       await opts.afterBatch?.({ ...batch, upTo });
     }
   };

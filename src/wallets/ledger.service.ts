@@ -3,20 +3,20 @@ import { db } from '../db/database.js';
 import { unprocessable } from '../http/errors.js';
 import { Decimal, MAX_AMOUNT, SCALE, ZERO, formatMoney } from '../money/money.js';
 import { INCOME_WALLETS, type WalletType } from './wallet-types.js';
-import { MEMBER_BALANCE, MEMBER_LOCKED, PLATFORM_ACCOUNTS, POSTING_KINDS, type PlatformAccount, type PostingKind } from './ledger.accounts.js';
-import { lockMemberWallets, lockWallets, walletKey } from './lock-order.js';
+import { MEMBER_BALANCE, PLATFORM_ACCOUNTS, POSTING_KINDS, type PlatformAccount, type PostingKind } from './ledger.accounts.js';
+import { ambientUnit, claimWallets, clientOf, lockMemberWallets, withClient } from './lock-order.js';
+import type pg from 'pg';
 
 /** One side of a posting: a member wallet bucket or a platform account, debited or credited. */
 export type Leg =
   | { userId: number; wallet: WalletType; locked?: boolean; debit?: Decimal; credit?: Decimal }
   | { platform: PlatformAccount; debit?: Decimal; credit?: Decimal };
 
-/** Columns of the member-visible `transactions` row a posting may create in the same statement. */
-const RECORD_COLUMNS = [
-  'user_id', 'transaction_type', 'wallet_type', 'to_wallet_type', 'amount', 'fee', 'net_amount', 'status',
-  'description', 'reference', 'wallet_address', 'tx_hash', 'admin_notes', 'reason', 'processed_by', 'processed_at',
-] as const;
-export type TransactionRecord = Partial<Record<(typeof RECORD_COLUMNS)[number], string | number | Date | null>>;
+/** The member-visible `transactions` row a posting may create in the same statement (ledger_post's columns). */
+type RecordColumn =
+  | 'user_id' | 'transaction_type' | 'wallet_type' | 'to_wallet_type' | 'amount' | 'fee' | 'net_amount' | 'status'
+  | 'description' | 'reference' | 'wallet_address' | 'tx_hash' | 'admin_notes' | 'reason' | 'processed_by' | 'processed_at';
+export type TransactionRecord = Partial<Record<RecordColumn, string | number | Date | null>>;
 
 export interface Posting {
   kind: PostingKind;
@@ -35,23 +35,12 @@ export interface Posted {
   createdAt: Date | null;
 }
 
-interface EntryRow {
-  account: string;
-  walletId: number | null;
-  debit: Decimal;
-  credit: Decimal;
-}
-
 const isIncomeWallet = (w: WalletType) => (INCOME_WALLETS as readonly string[]).includes(w);
+type MemberLeg = Extract<Leg, { userId: number }>;
+const isMemberLeg = (l: Leg): l is MemberLeg => !('platform' in l);
 
-/**
- * The only code that changes a balance. Inside the caller's transaction it locks the wallets the
- * posting touches (through the lock order: a unit that posts more than once locks them all first),
- * checks that debits equal credits and that no bucket goes negative or past NUMERIC(20,8), writes
- * the immutable entries and the new wallet balances. Income kinds also move the member's
- * total_income memo.
- */
-export async function post(tx: Transaction, posting: Posting): Promise<Posted> {
+/** A posting's legs with its total_income memo, checked: one positive amount each, balanced. */
+function checkedLegs(posting: Posting): Leg[] {
   const legs = withIncomeMemo(posting);
   const debits = legs.reduce((sum, l) => sum.plus(l.debit ?? ZERO), ZERO);
   const credits = legs.reduce((sum, l) => sum.plus(l.credit ?? ZERO), ZERO);
@@ -62,36 +51,67 @@ export async function post(tx: Transaction, posting: Posting): Promise<Posted> {
     }
   }
   if (!debits.eq(credits)) throw new Error(`ledger: unbalanced ${posting.kind} posting (${debits} ≠ ${credits})`);
+  return legs;
+}
 
-  const wallets = await lockWallets(tx, legs.filter((l): l is Extract<Leg, { userId: number }> => !('platform' in l)));
-  const entries: EntryRow[] = [];
-  const next = new Map<number, { balance: Decimal; locked: Decimal }>();
-  for (const leg of legs) {
-    const debit = leg.debit ?? ZERO;
-    const credit = leg.credit ?? ZERO;
-    if ('platform' in leg) {
-      entries.push({ account: PLATFORM_ACCOUNTS[leg.platform].code, walletId: null, debit, credit });
-      continue;
-    }
-    const wallet = wallets.get(walletKey(leg.userId, leg.wallet));
-    if (!wallet) throw new Error(`ledger: no ${leg.wallet} wallet for user ${leg.userId}`);
-    const state = next.get(wallet.id) ?? { balance: new Decimal(wallet.balance), locked: new Decimal(wallet.locked_balance) };
-    // Member wallets are liabilities: credits raise them, debits lower them.
-    if (leg.locked) state.locked = state.locked.plus(credit).minus(debit);
-    else state.balance = state.balance.plus(credit).minus(debit);
-    next.set(wallet.id, state);
-    entries.push({ account: leg.locked ? MEMBER_LOCKED : MEMBER_BALANCE, walletId: wallet.id, debit, credit });
-  }
-  for (const [walletId, state] of next) {
-    const wallet = [...wallets.values()].find((w) => w.id === walletId)!;
-    if (state.balance.isNegative() || state.locked.isNegative()) {
-      throw unprocessable('insufficient_funds', `Insufficient funds in ${wallet.wallet_type}`, [
-        { field: 'amount', message: `exceeds the available ${wallet.wallet_type} balance` },
-      ]);
-    }
-    if (state.balance.gt(MAX_AMOUNT) || state.locked.gt(MAX_AMOUNT)) throw outOfRange(wallet.wallet_type);
-  }
-  return writePosting(tx, posting, entries, next);
+/**
+ * The only code that changes a balance. Inside the caller's unit it takes the posting's wallets in
+ * the lock order (a unit that posts more than once locks them all first), then one call of the
+ * database's ledger_post function (migration 20261125000101) locks them, refuses a bucket below
+ * zero (422 insufficient_funds) or past NUMERIC(20,8) (422 amount_out_of_range), and writes the
+ * transactions row when given, the immutable entries and the new balances — one round trip,
+ * through the driver directly as a prepared statement. Income kinds also move the member's
+ * total_income memo.
+ */
+export async function post(tx: Transaction, posting: Posting): Promise<Posted> {
+  const legs = checkedLegs(posting);
+  claimWallets(tx, legs.filter(isMemberLeg));
+  return callLedgerPost(clientOf(tx), posting, legs);
+}
+
+/**
+ * A unit that is one posting and nothing else (a transfer): the single statement is atomic on its
+ * own, so it runs without BEGIN and COMMIT — inside the caller's unit when there is one.
+ */
+export async function postAlone(posting: Posting): Promise<Posted> {
+  const tx = ambientUnit();
+  if (tx) return post(tx, posting);
+  const legs = checkedLegs(posting);
+  return withClient((client) => callLedgerPost(client, posting, legs));
+}
+
+const POST_SQL = `SELECT posting_id, transaction_id, created_at FROM ledger_post($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
+
+async function callLedgerPost(client: pg.ClientBase, posting: Posting, legs: Leg[]): Promise<Posted> {
+  const member = legs.filter(isMemberLeg);
+  const platform = legs.filter((l): l is Exclude<Leg, MemberLeg> => 'platform' in l);
+  const amount = (d: Decimal | undefined) => (d ?? ZERO).toFixed(SCALE);
+  const { rows } = await client.query<{ posting_id: string; transaction_id: number | null; created_at: Date | null }>({
+    name: 'ledger_post',
+    text: POST_SQL,
+    values: [
+      posting.kind,
+      posting.description ?? null,
+      posting.transactionId ?? null,
+      posting.createdBy ?? null,
+      posting.record ? JSON.stringify(recordJson(posting.record)) : null,
+      member.map((l) => l.userId),
+      member.map((l) => l.wallet),
+      member.map((l) => Boolean(l.locked)),
+      member.map((l) => amount(l.debit)),
+      member.map((l) => amount(l.credit)),
+      platform.map((l) => PLATFORM_ACCOUNTS[l.platform].code),
+      platform.map((l) => amount(l.debit)),
+      platform.map((l) => amount(l.credit)),
+    ],
+  });
+  const [row] = rows;
+  return { postingId: Number(row.posting_id), transactionId: row.transaction_id, createdAt: row.created_at };
+}
+
+/** Dates as ISO text for jsonb_populate_record. */
+function recordJson(record: TransactionRecord) {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]));
 }
 
 /** Income postings carry their total_income memo beside the real legs. */
@@ -109,64 +129,47 @@ function withIncomeMemo(posting: Posting): Leg[] {
   return [...posting.legs, ...memo];
 }
 
-/**
- * One statement — a round trip saved is most of a transfer's cost: the member-visible transactions
- * row (when the posting brings one), the posting, its entries and the wallet updates.
- */
-async function writePosting(
-  tx: Transaction,
-  posting: Posting,
-  entries: EntryRow[],
-  next: Map<number, { balance: Decimal; locked: Decimal }>,
-): Promise<Posted> {
-  const walletIds = [...next.keys()];
-  const columns = RECORD_COLUMNS.filter((c) => posting.record && c in posting.record);
-  const source = posting.record
-    ? `INSERT INTO transactions (${columns.join(', ')}) VALUES (${columns.map((c) => `:record_${c}`).join(', ')}) RETURNING id, created_at`
-    : `SELECT CAST(:transactionId AS integer) AS id, CAST(NULL AS timestamptz) AS created_at`;
-  const recordValues = Object.fromEntries(columns.map((c) => [`record_${c}`, posting.record![c] ?? null]));
-  const [row] = await db().query<{ posting_id: string; transaction_id: number | null; created_at: Date | null }>(
-    `WITH t AS (${source}), p AS (
-       INSERT INTO ledger_postings (kind, description, transaction_id, created_by)
-       SELECT :kind, :description, t.id, :createdBy FROM t RETURNING id
-     ), e AS (
-       INSERT INTO ledger_entries (posting_id, account, wallet_id, debit, credit)
-       SELECT p.id, x.account, x.wallet_id, x.debit, x.credit
-         FROM p, unnest(ARRAY[:accounts]::varchar[], ARRAY[:entryWallets]::int[], ARRAY[:debits]::numeric[], ARRAY[:credits]::numeric[])
-              AS x(account, wallet_id, debit, credit)
-     ), w AS (
-       UPDATE wallets SET balance = v.balance, locked_balance = v.locked, updated_at = now()
-         FROM unnest(ARRAY[:walletIds]::int[], ARRAY[:balances]::numeric[], ARRAY[:lockeds]::numeric[]) AS v(id, balance, locked)
-        WHERE wallets.id = v.id
-     )
-     SELECT p.id AS posting_id, t.id AS transaction_id, t.created_at FROM p, t`,
-    {
-      replacements: {
-        ...recordValues,
-        kind: posting.kind,
-        description: posting.description ?? null,
-        transactionId: posting.transactionId ?? null,
-        createdBy: posting.createdBy ?? null,
-        accounts: entries.map((e) => e.account),
-        entryWallets: entries.map((e) => e.walletId),
-        debits: entries.map((e) => e.debit.toFixed(SCALE)),
-        credits: entries.map((e) => e.credit.toFixed(SCALE)),
-        walletIds: walletIds.length ? walletIds : [0],
-        balances: walletIds.length ? walletIds.map((id) => next.get(id)!.balance.toFixed(SCALE)) : ['0'],
-        lockeds: walletIds.length ? walletIds.map((id) => next.get(id)!.locked.toFixed(SCALE)) : ['0'],
-      },
-      type: QueryTypes.SELECT,
-      transaction: tx,
-    },
-  );
-  return { postingId: Number(row.posting_id), transactionId: row.transaction_id, createdAt: row.created_at };
-}
-
 /** A balance the database column cannot hold: refused before anything is written. */
 export function outOfRange(wallet: string) {
   return unprocessable('amount_out_of_range', `The ${wallet} balance would exceed the largest amount the platform holds (${formatMoney(MAX_AMOUNT)})`, [
     { field: 'amount', message: 'too large for the wallet' },
   ]);
+}
+
+/**
+ * Many members' credits the way the database hands them over and takes them back: member ids
+ * ascending and amounts, comma-joined in the same order — no object per member in Node.
+ */
+export interface PackedCredits {
+  count: number;
+  userIds: string;
+  amounts: string;
+  total: string;
+}
+
+/** A SELECT packing rows (user_id, amount) of `source` the way PackedCredits wants them, one row even when empty. */
+export const packedFrom = (source: string) =>
+  `SELECT count(*)::int AS count, coalesce(string_agg(user_id::text, ',' ORDER BY user_id), '') AS "userIds",
+          coalesce(string_agg(amount::text, ',' ORDER BY user_id), '') AS amounts, coalesce(sum(amount), 0)::text AS total
+     FROM ${source}`;
+
+/** Packs credits computed in code (small lists, tests), checking what SQL-made packs guarantee by construction. */
+export function packCredits(credits: { userId: number; amount: Decimal }[]): PackedCredits {
+  const sorted = [...credits].sort((a, b) => a.userId - b.userId);
+  let total = ZERO;
+  for (const [i, c] of sorted.entries()) {
+    if (!c.amount.isPositive() || c.amount.isZero() || c.amount.decimalPlaces() > SCALE) {
+      throw new Error(`ledger: each bulk credit needs a positive amount with at most ${SCALE} decimals`);
+    }
+    if (i > 0 && sorted[i - 1].userId === c.userId) throw new Error(`ledger: user ${c.userId} appears twice in one bulk posting`);
+    total = total.plus(c.amount);
+  }
+  return {
+    count: sorted.length,
+    userIds: sorted.map((c) => c.userId).join(','),
+    amounts: sorted.map((c) => c.amount.toFixed(SCALE)).join(','),
+    total: total.toFixed(SCALE),
+  };
 }
 
 export interface BulkCredits {
@@ -175,7 +178,7 @@ export interface BulkCredits {
   platform: PlatformAccount;
   /** The member wallet every credit lands in. */
   wallet: WalletType;
-  credits: { userId: number; amount: Decimal }[];
+  credits: PackedCredits;
   description?: string;
   createdBy?: number;
 }
@@ -185,38 +188,21 @@ export interface BulkCredits {
  * the platform account debited with the total, each member's wallet credited, and for income kinds
  * each member's total_income credited against one memo entry for the total — written set-based in
  * two statements whatever the count: lock the wallets (in the lock order), then insert entries and
- * update balances. Credits only raise balances, so no bucket can go negative here.
+ * update balances. Credits only raise balances, so no bucket can go negative here; one pushed past
+ * NUMERIC(20,8) fails the update (22003), which answers 422 too.
  */
 export async function postBulkCredits(tx: Transaction, bulk: BulkCredits): Promise<{ postingId: number | null; total: Decimal }> {
-  if (bulk.credits.length === 0) return { postingId: null, total: ZERO };
-  const seen = new Set<number>();
-  let total = ZERO;
-  for (const c of bulk.credits) {
-    if (!c.amount.isPositive() || c.amount.isZero() || c.amount.decimalPlaces() > SCALE) {
-      throw new Error(`ledger: each bulk credit needs a positive amount with at most ${SCALE} decimals`);
-    }
-    if (seen.has(c.userId)) throw new Error(`ledger: user ${c.userId} appears twice in one bulk posting`);
-    seen.add(c.userId);
-    total = total.plus(c.amount);
-  }
+  const { credits } = bulk;
+  if (credits.count === 0) return { postingId: null, total: ZERO };
+  const total = new Decimal(credits.total);
   if (total.gt(MAX_AMOUNT)) throw outOfRange(`${bulk.wallet} total`);
   const income = POSTING_KINDS[bulk.kind].income && isIncomeWallet(bulk.wallet);
   const wallets: WalletType[] = income ? [bulk.wallet, 'total_income'] : [bulk.wallet];
-  // Comma-joined text arrays: one bound string instead of 50,000 escaped literals.
-  // In user order, as the lock order wants. The id range lets the planner reach
-  // the batch's wallets through the (user_id, wallet_type) index instead of scanning every wallet.
-  const credits = [...bulk.credits].sort((a, b) => a.userId - b.userId);
-  const replacements = {
-    userIds: credits.map((c) => c.userId).join(','),
-    amounts: credits.map((c) => c.amount.toFixed(SCALE)).join(','),
-    wallets,
-    minId: credits[0].userId,
-    maxId: credits[credits.length - 1].userId,
-  };
-  const locked = await lockMemberWallets(tx, credits.map((c) => c.userId), wallets);
-  if (locked !== bulk.credits.length * wallets.length) throw new Error(`ledger: missing ${bulk.wallet} wallets for a bulk ${bulk.kind} posting`);
-  // A member's balance pushed past NUMERIC(20,8) fails the update (22003), which answers 422 too.
+  const locked = await lockMemberWallets(tx, credits.userIds, wallets);
+  if (locked.count !== credits.count * wallets.length) throw new Error(`ledger: missing ${bulk.wallet} wallets for a bulk ${bulk.kind} posting`);
 
+  // The id range lets the planner reach the batch's wallets through the (user_id, wallet_type)
+  // index instead of scanning every wallet.
   const [row] = await db().query<{ id: number }>(
     `WITH c AS (
        SELECT * FROM unnest(string_to_array(:userIds, ',')::int[], string_to_array(:amounts, ',')::numeric[]) AS c(user_id, amount)
@@ -237,7 +223,11 @@ export async function postBulkCredits(tx: Transaction, bulk: BulkCredits): Promi
      SELECT id FROM p`,
     {
       replacements: {
-        ...replacements,
+        userIds: credits.userIds,
+        amounts: credits.amounts,
+        wallets,
+        minId: locked.minId,
+        maxId: locked.maxId,
         kind: bulk.kind,
         description: bulk.description ?? null,
         createdBy: bulk.createdBy ?? null,

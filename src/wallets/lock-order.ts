@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type pg from 'pg';
 import { QueryTypes, type Transaction } from 'sequelize';
 import { db } from '../db/database.js';
 import type { WalletType } from './wallet-types.js';
@@ -131,28 +132,43 @@ export async function lockWallets(tx: Transaction, keys: WalletKey[]): Promise<M
 }
 
 /**
- * Level 2 for a bulk posting: the given wallet types of many members (sorted ascending, at least
- * one), in one statement. Returns how many wallet rows were locked.
+ * Level 2 without a round trip: the wallets of one posting, whose single statement takes the row
+ * locks itself in the same order (the ledger's ledger_post function). Only the bookkeeping here.
  */
-export async function lockMemberWallets(tx: Transaction, userIds: number[], types: readonly WalletType[]): Promise<number> {
+export function claimWallets(tx: Transaction, keys: WalletKey[]): void {
   const s = state(tx);
+  const fresh = new Map<string, WalletKey>();
+  for (const k of keys) if (!isHeld(s, k)) fresh.set(walletKey(k.userId, k.wallet), { userId: k.userId, wallet: k.wallet });
+  enterWallets(s, [...fresh.values()]);
+  for (const key of fresh.keys()) s.wallets.add(key);
+}
+
+/**
+ * Level 2 for a bulk posting: the given wallet types of many members (ids ascending, comma-joined
+ * as in PackedCredits), in one statement. Returns how many wallet rows were locked and the id range.
+ */
+export async function lockMemberWallets(tx: Transaction, packedUserIds: string, types: readonly WalletType[]): Promise<{ count: number; minId: number; maxId: number }> {
+  const s = state(tx);
+  const userIds = new Set(packedUserIds.split(',').map(Number));
+  const comma = packedUserIds.indexOf(',');
+  const minId = Number(comma < 0 ? packedUserIds : packedUserIds.slice(0, comma));
+  const maxId = Number(packedUserIds.slice(packedUserIds.lastIndexOf(',') + 1));
   const sortedTypes = [...types].sort();
-  const fresh = userIds.flatMap((userId) => sortedTypes.map((wallet) => ({ userId, wallet }))).filter((k) => !isHeld(s, k));
-  enterWallets(s, fresh.length ? [fresh[0], fresh[fresh.length - 1]] : []);
+  const ends = [
+    { userId: minId, wallet: sortedTypes[0] },
+    { userId: maxId, wallet: sortedTypes[sortedTypes.length - 1] },
+  ];
+  if (!ends.every((k) => isHeld(s, k))) enterWallets(s, ends);
   const [{ locked }] = await db().query<{ locked: number }>(
     `SELECT count(*)::int AS locked FROM (
        SELECT w.id FROM wallets w
         WHERE w.user_id BETWEEN :minId AND :maxId AND w.user_id = ANY(string_to_array(:userIds, ',')::int[]) AND w.wallet_type IN (:types)
         ORDER BY w.user_id, w.wallet_type COLLATE "C" FOR NO KEY UPDATE
      ) l`,
-    {
-      replacements: { userIds: userIds.join(','), types: sortedTypes, minId: userIds[0], maxId: userIds[userIds.length - 1] },
-      type: QueryTypes.SELECT,
-      transaction: tx,
-    },
+    { replacements: { userIds: packedUserIds, types: sortedTypes, minId, maxId }, type: QueryTypes.SELECT, transaction: tx },
   );
-  s.bulk.push({ userIds: new Set(userIds), types: sortedTypes });
-  return locked;
+  s.bulk.push({ userIds, types: sortedTypes });
+  return { count: locked, minId, maxId };
 }
 
 /** Level 3: member rows whose aggregates the unit changes (ids not held yet must follow every held one). */
@@ -185,6 +201,31 @@ export function pgCode(error: unknown): string | undefined {
 }
 
 const ambient = new AsyncLocalStorage<Transaction>();
+
+/** The unit the caller runs in, if any. */
+export const ambientUnit = (): Transaction | undefined => ambient.getStore();
+
+/** The driver's connection under a unit: the money paths talk to it directly, as prepared statements. */
+export const clientOf = (tx: Transaction): pg.ClientBase => (tx as unknown as { connection: pg.ClientBase }).connection;
+
+/**
+ * A unit of one statement on a pool connection, outside any transaction block (it is atomic on its
+ * own), retried like moneyUnit on a deadlock or serialization failure.
+ */
+export async function withClient<T>(work: (client: pg.ClientBase) => Promise<T>): Promise<T> {
+  const manager = db().connectionManager;
+  for (let attempt = 1; ; attempt++) {
+    const client = (await manager.getConnection({ type: 'write' })) as pg.ClientBase;
+    try {
+      return await work(client);
+    } catch (error) {
+      if (attempt >= ATTEMPTS || !RETRYABLE.has(pgCode(error) ?? '')) throw error;
+    } finally {
+      manager.releaseConnection(client as never);
+    }
+    await sleep(5 + Math.random() * 20 * attempt);
+  }
+}
 
 /**
  * One unit of work that writes money: a transaction whose locks follow the order above, run again

@@ -15,7 +15,7 @@ import {
   notifyWithdrawalRejected,
   notifyWithdrawalRequested,
 } from '../notify/notifications.js';
-import { post, type Posting, type TransactionRecord } from './ledger.service.js';
+import { post, postAlone, type Posted, type Posting, type TransactionRecord } from './ledger.service.js';
 import { lockMembers, lockRecord, lockWallets, moneyUnit } from './lock-order.js';
 import { MoneyTransaction } from './transaction.model.js';
 import type { WalletType } from './wallet-types.js';
@@ -140,43 +140,47 @@ export async function requestWithdrawal(userId: number, input: z.output<typeof w
   });
 }
 
-/** A transfer between the member's own wallets completes at once if config allows the pair. */
+/**
+ * A transfer between the member's own wallets completes at once if config allows the pair: one
+ * posting, so one statement (postAlone).
+ */
 export async function transfer(userId: number, input: z.output<typeof transferBody>): Promise<MoneyTransaction> {
-  return moneyUnit(async (tx) => {
-    const { transfer_rules } = await getConfig(['transfer_rules'], tx);
-    const allowed = transfer_rules.some((r) => r.from === input.from_wallet && r.to === input.to_wallet);
-    if (!allowed || input.from_wallet === 'total_income' || input.from_wallet === 'my_investment') {
-      throw unprocessable('transfer_not_allowed', `Transfers from ${input.from_wallet} to ${input.to_wallet} are not allowed`, [
-        { field: 'to_wallet', message: 'this wallet pair is not allowed' },
-      ]);
-    }
-    return postRecorded(tx, {
-      kind: 'transfer',
-      record: {
-        user_id: userId,
-        transaction_type: 'transfer',
-        wallet_type: input.from_wallet,
-        to_wallet_type: input.to_wallet,
-        amount: input.amount.toFixed(8),
-        fee: '0.00000000',
-        net_amount: input.amount.toFixed(8),
-        status: 'completed',
-        processed_at: new Date(),
-        description: `Transfer from ${input.from_wallet} to ${input.to_wallet}`,
-      },
-      legs: [
-        { userId, wallet: input.from_wallet, debit: input.amount },
-        { userId, wallet: input.to_wallet, credit: input.amount },
-      ],
-    });
-  });
+  const { transfer_rules } = await getConfig(['transfer_rules']);
+  const allowed = transfer_rules.some((r) => r.from === input.from_wallet && r.to === input.to_wallet);
+  if (!allowed || input.from_wallet === 'total_income' || input.from_wallet === 'my_investment') {
+    throw unprocessable('transfer_not_allowed', `Transfers from ${input.from_wallet} to ${input.to_wallet} are not allowed`, [
+      { field: 'to_wallet', message: 'this wallet pair is not allowed' },
+    ]);
+  }
+  const posting: Posting & { record: TransactionRecord } = {
+    kind: 'transfer',
+    record: {
+      user_id: userId,
+      transaction_type: 'transfer',
+      wallet_type: input.from_wallet,
+      to_wallet_type: input.to_wallet,
+      amount: input.amount.toFixed(8),
+      fee: '0.00000000',
+      net_amount: input.amount.toFixed(8),
+      status: 'completed',
+      processed_at: new Date(),
+      description: `Transfer from ${input.from_wallet} to ${input.to_wallet}`,
+    },
+    legs: [
+      { userId, wallet: input.from_wallet, debit: input.amount },
+      { userId, wallet: input.to_wallet, credit: input.amount },
+    ],
+  };
+  return recorded(posting, await postAlone(posting));
 }
 
 /** Posts a movement together with its new member-visible transactions row (one statement). */
 async function postRecorded(tx: Transaction, posting: Posting & { record: TransactionRecord }): Promise<MoneyTransaction> {
-  const { transactionId, createdAt } = await post(tx, posting);
-  return MoneyTransaction.build({ ...posting.record, id: transactionId, created_at: createdAt }, { isNewRecord: false });
+  return recorded(posting, await post(tx, posting));
 }
+
+const recorded = (posting: Posting & { record: TransactionRecord }, { transactionId, createdAt }: Posted) =>
+  MoneyTransaction.build({ ...posting.record, id: transactionId, created_at: createdAt }, { isNewRecord: false });
 
 /** The record a decision is about, locked first (level 1 of the lock order). */
 async function lockPending(tx: Transaction, where: string, replacements: Record<string, unknown>): Promise<MoneyTransaction> {
