@@ -88,6 +88,11 @@ describe.skipIf(!redisUp)('several instances on one PostgreSQL and one Redis', (
       const ready = await fetch(`${i.url}/readyz`).then((r) => r.json());
       expect(ready).toMatchObject({ status: 'ready', checks: { database: { state: 'up' }, redis: { state: 'up', required: true } } });
     }
+    // A worker's metrics (its job runs) are on its health port, with the token only.
+    expect((await fetch(`${workers[0].url}/metrics`)).status).toBe(404);
+    const metrics = await fetch(`${workers[0].url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/# TYPE metax_job_runs_total counter/);
   });
 
   it('holds a login lockout reached through A on B', async () => {

@@ -10,7 +10,6 @@ export interface DependencyReport {
   required: boolean;
   latency_ms?: number;
   lag_seconds?: number | null;
-  error?: string;
 }
 
 export interface ReadinessReport {
@@ -21,7 +20,8 @@ export interface ReadinessReport {
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-async function timed(probe: () => Promise<unknown>): Promise<Pick<DependencyReport, 'state' | 'latency_ms' | 'error'>> {
+/** `/readyz` is public: it says what is down, never why (addresses, messages stay in the logs). */
+async function timed(probe: () => Promise<unknown>): Promise<Pick<DependencyReport, 'state' | 'latency_ms'>> {
   const started = Date.now();
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -32,8 +32,8 @@ async function timed(probe: () => Promise<unknown>): Promise<Pick<DependencyRepo
       }),
     ]);
     return { state: 'up', latency_ms: Date.now() - started };
-  } catch (error) {
-    return { state: 'down', latency_ms: Date.now() - started, error: (error as Error).message };
+  } catch {
+    return { state: 'down', latency_ms: Date.now() - started };
   } finally {
     clearTimeout(timer);
   }
@@ -72,7 +72,6 @@ export function readiness(opts: {
         state: replica.state === 'up' ? 'up' : replica.state === 'lagging' ? 'lagging' : 'down',
         required: false,
         lag_seconds: replica.lag_seconds,
-        ...(replica.error ? { error: replica.error } : {}),
       };
     }
     const phase = opts.phase();
