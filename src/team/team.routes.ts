@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineRoute } from '../http/route.js';
 import { pageOf, pageQuery } from '../http/pagination.js';
 import { moneyString } from '../money/money.js';
-import { teamMembers, teamStats, teamTree, referralLink } from './team.service.js';
+import { teamMembers, teamStats, teamTreeJson, referralLink } from './team.service.js';
 
 const tags = ['team'];
 const level = z.union([z.literal('all'), z.coerce.number().int().min(1).max(5)], { message: 'must be 1-5 or all' });
@@ -54,10 +54,20 @@ export function teamRoutes(router: Router, referralBaseUrl: string): void {
 
   defineRoute(
     router,
-    { method: 'get', path: '/team/tree', summary: 'Your downline as a tree, at most tree_max_nodes nodes', tags, access: 'member', query: treeQuery, reads: 'replica', response: z.object({ tree: z.array(treeNode), truncated: z.boolean() }) },
-    async ({ user, query }) => {
-      const { tree, truncated } = await teamTree(user.id, query.depth);
-      return { tree, truncated };
+    {
+      method: 'get',
+      path: '/team/tree',
+      summary: 'Your downline as a tree, at most tree_max_nodes nodes',
+      tags,
+      access: 'member',
+      query: treeQuery,
+      reads: 'replica',
+      response: z.object({ tree: z.array(treeNode), truncated: z.boolean() }),
+    },
+    async ({ user, query, res }) => {
+      // The tree arrives as JSON text from PostgreSQL: sent as it is, never parsed and re-serialised.
+      const { tree, truncated } = await teamTreeJson(user.id, query.depth);
+      res.type('json').send(`{"tree":${tree},"truncated":${truncated}}`);
     },
   );
 
