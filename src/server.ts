@@ -90,7 +90,6 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env, opts:
   const readinessReport = readiness({
     role: env.APP_ROLE,
     sequelize: database.sequelize,
-    pool: database.pool,
     redisRequired: Boolean(env.REDIS_URL),
     jobBackend: env.MONGODB_URL ? 'mongodb' : 'postgres',
     phase: () => phase,

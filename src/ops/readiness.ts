@@ -1,5 +1,4 @@
 import type { Sequelize } from 'sequelize-typescript';
-import type pg from 'pg';
 import { replicaStatus } from '../db/replica.js';
 import { sharedState } from '../shared-state/shared-state.js';
 
@@ -47,7 +46,6 @@ async function timed(probe: () => Promise<unknown>): Promise<Pick<DependencyRepo
 export function readiness(opts: {
   role: 'all' | 'web' | 'worker';
   sequelize: Sequelize;
-  pool: pg.Pool;
   redisRequired: boolean;
   jobBackend: 'postgres' | 'mongodb';
   phase: () => 'starting' | 'running' | 'stopping';
@@ -60,8 +58,9 @@ export function readiness(opts: {
       opts.redisRequired ? timed(async () => {
         if (!(await sharedState().ping(CHECK_TIMEOUT_MS))) throw new Error('no PONG');
       }) : undefined,
-      // The PostgreSQL backend keeps its jobs in agenda_jobs on the same server.
-      opts.jobBackend === 'postgres' ? timed(() => opts.pool.query('SELECT 1 FROM agenda_jobs LIMIT 1')) : undefined,
+      // The PostgreSQL backend keeps its jobs in agenda_jobs on the same server (asked through the
+      // request pool: agenda's own small pool may be busy with its jobs).
+      opts.jobBackend === 'postgres' ? timed(() => opts.sequelize.query('SELECT 1 FROM agenda_jobs LIMIT 1')) : undefined,
     ]);
     checks.database = { ...database, required: true };
     if (redis) checks.redis = { ...redis, required: true };
