@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import cors from 'cors';
 import helmet from 'helmet';
@@ -29,18 +28,23 @@ import { rateLimits, type RateLimits } from './http/rate-limits.js';
 import { moneyGate } from './http/money-gate.js';
 import { redactUrl } from './http/redact.js';
 import { MAX_JSON_DEPTH, nestedDeeperThan, TOO_DEEP, unusableBody } from './http/body.js';
+import { requestIdFor, withRequestContext } from './http/request-context.js';
+import { unknownMethod } from './http/route.js';
+import { metricsAllowed, requestMetrics, sendMetrics } from './ops/metrics.js';
+import type { ReadinessReport } from './ops/readiness.js';
 
 export interface AppParts {
   env: Env;
   logger: Logger;
   /** Back-office routers (agendash first, then AdminJS), mounted before the JSON body parser. */
   backOffice?: { path: string; router: RequestHandler }[];
-  isReady: () => Promise<boolean>;
+  readiness: () => Promise<ReadinessReport>;
 }
 
 /** The REST API under /api, each domain registering its own routes. */
 function apiRouter(env: Env, limits: RateLimits): express.Router {
   const router = express.Router();
+  router.use(unknownMethod);
   router.use(limits.api);
   authRoutes(router, limits);
   userRoutes(router);
@@ -94,16 +98,16 @@ export function buildApp(parts: AppParts): Express {
   app.locals.moneyGuards = ((req, res, next) => limits.money(req, res, (err?: unknown) => (err ? next(err) : gate(req, res, next)))) satisfies RequestHandler;
   if (env.TRUST_PROXY) app.set('trust proxy', /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY);
 
+  app.use(requestMetrics);
   app.use(
     pinoHttp({
       logger,
       genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+        const id = requestIdFor(req.headers['x-request-id']);
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
       // One short line per request: headers (cookies, tokens, helmet's list) are noise and risk, and
       // secrets sent in a query string by mistake are redacted.
       serializers: {
@@ -111,14 +115,20 @@ export function buildApp(parts: AppParts): Express {
         res: (res: { statusCode?: number }) => ({ status: res.statusCode }),
       },
     }),
+    withRequestContext,
   );
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const ready = await parts.isReady().catch(() => false);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting' });
+    const report = await parts.readiness().catch(() => ({ status: 'not_ready', checks: {} }));
+    res.status(report.status === 'ready' ? 200 : 503).json(report);
+  });
+  // Not public: with the right bearer token only, else it does not exist (METRICS_PORT serves it locally).
+  app.get('/metrics', (req, res, next) => {
+    if (!metricsAllowed(env.METRICS_TOKEN, req.headers.authorization)) return next();
+    sendMetrics(res).catch(next);
   });
 
   // AdminJS and agendash parse their own bodies and serve their own scripts: mount them first.

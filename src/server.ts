@@ -8,25 +8,41 @@ import { configureTokens } from './auth/tokens.js';
 import { installJwtStrategy } from './auth/passport.js';
 import { createJobs, type Jobs } from './jobs/agenda.js';
 import { buildApp } from './app.js';
+import { requestContext } from './http/request-context.js';
 import { healthOnly } from './http/health.js';
+import { readiness, type ReadinessReport } from './ops/readiness.js';
+import { startMetricsServer } from './ops/metrics.js';
+import { closeSharedState, openSharedState } from './shared-state/shared-state.js';
 import { setupNotifications } from './notify/setup.js';
 import { configureCoinGecko } from './feed/coingecko.client.js';
-import { configureConfigLog } from './config/config.service.js';
 import { configureStaking, markInterruptedRuns } from './staking/staking.service.js';
 import { startChangeFeed, stopChangeFeed } from './db/change-feed.js';
+import { configureConfigLog } from './config/config.service.js';
 
 export interface RunningServer {
   env: Env;
   logger: Logger;
   database: Database;
   jobs: Jobs;
-  /** Base URL of the HTTP server (for APP_ROLE=worker it serves only /healthz and /readyz). */
+  /** Base URL of the HTTP server (for APP_ROLE=worker it serves only /healthz, /readyz and /metrics). */
   url: string;
+  /** http://127.0.0.1:METRICS_PORT/metrics when METRICS_PORT is set. */
+  metricsUrl?: string;
+  readiness: () => Promise<ReadinessReport>;
   close(): Promise<void>;
 }
 
-export function createLogger(env: Pick<Env, 'LOG_LEVEL' | 'NODE_ENV'>): Logger {
-  return pino({ level: env.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+export function createLogger(env: Pick<Env, 'LOG_LEVEL' | 'NODE_ENV'>, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
+    level: env.LOG_LEVEL,
+    redact: ['req.headers.authorization', 'req.headers.cookie'],
+    // Every line written while serving a request carries its id, whichever logger wrote it.
+    mixin: () => {
+      const context = requestContext();
+      return context ? { request_id: context.requestId } : {};
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /**
@@ -35,9 +51,9 @@ export function createLogger(env: Pick<Env, 'LOG_LEVEL' | 'NODE_ENV'>): Logger {
  * start that fails part-way undoes what it had done the same way, so it never leaves an embedded
  * postmaster (or a pool, or a listening socket) behind.
  */
-export async function startServer(source: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+export async function startServer(source: NodeJS.ProcessEnv = process.env, opts: { logDestination?: pino.DestinationStream } = {}): Promise<RunningServer> {
   const env = loadEnv(source);
-  const logger = createLogger(env);
+  const logger = createLogger(env, opts.logDestination);
   configureConfigLog(logger);
   if (env.generatedSecrets.length) {
     logger.warn({ generated: env.generatedSecrets }, 'secrets not set: generated development values (set them in production)');
@@ -50,9 +66,10 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
       await Promise.resolve()
         .then(step.run)
         .catch((err) => logger.warn({ err, step: step.what }, 'shutdown step failed'));
+      logger.debug(`shutdown: ${step.what} closed`);
     }
   };
-  let ready = false;
+  let phase: 'starting' | 'running' | 'stopping' = 'starting';
   try {
     const connection = await connect(env, logger);
     undo.push({ what: 'database', run: () => connection.close() });
@@ -62,6 +79,9 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
     undo.push({ what: 'change feed', run: () => stopChangeFeed() });
     const interrupted = await markInterruptedRuns();
     if (interrupted) logger.warn({ interrupted }, 'staking runs whose process stopped were marked interrupted; their days stay owed');
+    // Before the app is built: rate limiters take their stores from it.
+    const shared = await openSharedState({ url: env.REDIS_URL, prefix: env.REDIS_KEY_PREFIX, logger });
+    undo.push({ what: 'shared state', run: () => closeSharedState(shared) });
 
     configureStaking({ batchSize: env.STAKING_BATCH_SIZE });
     configureTokens({ secret: env.JWT_SECRET_KEY, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, expiresInSeconds: env.JWT_EXPIRES_SECONDS });
@@ -73,16 +93,22 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
     const mailer = setupNotifications({ env, logger, agenda: jobs.agenda });
     // Undone after the jobs step: running jobs (send-email among them) drain before the mailer closes.
     undo.splice(undo.length - 1, 0, { what: 'mailer', run: () => mailer.close() });
-    const isReady = async () => ready && (await database.sequelize.query('SELECT 1').then(() => true));
-    // A worker keeps a tiny HTTP server for /healthz and /readyz only.
-    let handler: http.RequestListener = healthOnly(isReady);
+    const readinessReport = readiness({
+      role: env.APP_ROLE,
+      sequelize: database.sequelize,
+      redisRequired: Boolean(env.REDIS_URL),
+      jobBackend: env.MONGODB_URL ? 'mongodb' : 'postgres',
+      phase: () => phase,
+    });
+    // A worker keeps a tiny HTTP server for /healthz, /readyz and /metrics only.
+    let handler: http.RequestListener = healthOnly(readinessReport, env.METRICS_TOKEN);
     let backOfficeReady: Promise<void> | undefined;
     if (env.APP_ROLE !== 'worker') {
       // Loaded only where used: a worker never pays for AdminJS and agendash at start-up.
       const [{ buildBackOffice }, { createExpressMiddleware }] = await Promise.all([import('../admin/admin.js'), import('agendash')]);
       const backOffice = buildBackOffice({ env, pool: database.pool, jobsDashboard: createExpressMiddleware(jobs.agenda) });
       backOfficeReady = backOffice.ready;
-      handler = buildApp({ env, logger, backOffice: backOffice.routers, isReady });
+      handler = buildApp({ env, logger, backOffice: backOffice.routers, readiness: readinessReport });
     }
     const server = http.createServer(handler);
     await new Promise<void>((resolve, reject) => {
@@ -91,24 +117,28 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
     });
     undo.push({
       what: 'http',
+      // Stop accepting; requests already in flight finish (up to SHUTDOWN_TIMEOUT_MS), idle keep-alives close now.
       run: async () => {
         const closed = new Promise((resolve) => server.close(resolve));
         server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 2_000).unref();
+        setTimeout(() => server.closeAllConnections(), env.SHUTDOWN_TIMEOUT_MS).unref();
         await closed;
       },
     });
     const { port } = server.address() as { port: number };
     const baseUrl = `http://127.0.0.1:${port}`;
+    const metricsServer = env.METRICS_PORT !== undefined ? await startMetricsServer(env.METRICS_PORT, logger) : undefined;
+    if (metricsServer) undo.push({ what: 'metrics', run: () => void metricsServer.close() });
+    const metricsUrl = metricsServer ? `http://127.0.0.1:${(metricsServer.address() as { port: number }).port}/metrics` : undefined;
     if (env.APP_ROLE === 'worker') {
-      logger.info({ url: baseUrl, role: env.APP_ROLE, worker: jobs.worker }, 'metax worker listening (health only)');
+      logger.info({ url: baseUrl, role: env.APP_ROLE, worker: jobs.worker, metrics: metricsUrl }, 'metax worker listening (health only)');
     } else {
-      logger.info({ url: baseUrl, role: env.APP_ROLE, api: `${baseUrl}/api/docs`, admin: `${baseUrl}/admin`, jobs: `${baseUrl}/admin/jobs` }, 'metax listening');
+      logger.info({ url: baseUrl, role: env.APP_ROLE, api: `${baseUrl}/api/docs`, admin: `${baseUrl}/admin`, jobs: `${baseUrl}/admin/jobs`, metrics: metricsUrl }, 'metax listening');
     }
     if (backOfficeReady) await backOfficeReady;
     // APP_ROLE=web schedules jobs (e.g. send-email after a commit) but never runs them.
     if (env.APP_ROLE !== 'web') await jobs.start();
-    ready = true;
+    phase = 'running';
 
     let closing: Promise<void> | undefined;
     return {
@@ -117,9 +147,11 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
       database,
       jobs,
       url: baseUrl,
+      metricsUrl,
+      readiness: readinessReport,
       close() {
         closing ??= (async () => {
-          ready = false;
+          phase = 'stopping';
           await undoAll();
           logger.info('metax stopped');
         })();
@@ -127,6 +159,7 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
       },
     };
   } catch (error) {
+    phase = 'stopping';
     await undoAll();
     throw error;
   }

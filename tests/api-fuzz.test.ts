@@ -12,7 +12,8 @@ import { signUp, staffToken, startTestServer, type TestServer } from './helpers/
  * Property-based attack on every operation of the OpenAPI document: generated path and query
  * parameters, bodies (fitting, hostile, badly encoded) and headers, sent with a valid token of the
  * right role and again without one (or with a broken, forged or expired one). Whatever comes in:
- * never a 5xx, never a stack trace or SQL text, and every 4xx in the documented error shape.
+ * never a 5xx, never a stack trace or SQL text, and every 4xx in the documented error shape
+ * (`{error: {code, message, details, request_id}}`).
  *
  * Reproducible: FUZZ_SEED=<seed> replays a run (the seed is printed on failure); FUZZ_RUNS sets
  * the runs per operation.
@@ -29,6 +30,7 @@ const errorShape = z
         code: z.string().min(1),
         message: z.string().min(1),
         details: z.array(z.object({ field: z.string(), message: z.string() }).strict()),
+        request_id: z.string().min(1),
       })
       .strict(),
   })

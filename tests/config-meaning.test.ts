@@ -51,6 +51,9 @@ const INVALID: Record<ConfigKey, unknown[]> = {
   token_total_supply: ['100'], // below the default circulating supply
   token_circulating_supply: ['2000000000'], // above the default total supply
   token_rank: ['1247', '#'],
+  replica_max_lag_seconds: [-1, 3601, '5'],
+  backup_keep_count: [0, 1001, 2.5],
+  backup_keep_days: [0, 3651, null],
 };
 
 let t: TestServer;

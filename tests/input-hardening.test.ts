@@ -23,7 +23,7 @@ afterAll(async () => t?.close());
 
 function expectError(res: Reply | { status: number; body: any }, status: number, code?: string) {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body).toEqual({ error: { code: expect.any(String), message: expect.any(String), details: expect.any(Array) } });
+  expect(res.body).toEqual({ error: { code: expect.any(String), message: expect.any(String), details: expect.any(Array), request_id: expect.any(String) } });
   if (code) expect(res.body.error.code).toBe(code);
 }
 

@@ -20,7 +20,7 @@ describe('job schedule', () => {
     await client.end();
     server = await startServer(testEnv({ DATABASE_URL: database.url }));
     const { rows } = await server.database.pool.query(`SELECT name, repeat_interval, repeat_timezone FROM agenda_jobs WHERE repeat_interval IS NOT NULL ORDER BY name`);
-    expect(rows.map((r) => r.name)).toEqual(['cleanup', 'crypto-feed-refresh', 'daily-staking', 'ledger-verify', 'rank-evaluation', 'send-email']);
+    expect(rows.map((r) => r.name)).toEqual(['backup', 'backup-verify', 'cleanup', 'crypto-feed-refresh', 'daily-staking', 'ledger-verify', 'rank-evaluation', 'send-email']);
     expect(rows.find((r) => r.name === 'daily-staking')).toMatchObject({ repeat_interval: '0 0 * * *', repeat_timezone: 'Asia/Tokyo' });
   });
 });

@@ -209,7 +209,7 @@ describe('HTTP plumbing', () => {
 
 /** Every route registered on the /api router, as "get /api/user/profile". */
 function registeredApiRoutes(): string[] {
-  const app = buildApp({ env: loadEnv(testEnv({ DATABASE_URL: 'postgres://x@127.0.0.1/x' })), logger: pino({ level: 'silent' }), isReady: async () => true });
+  const app = buildApp({ env: loadEnv(testEnv({ DATABASE_URL: 'postgres://x@127.0.0.1/x' })), logger: pino({ level: 'silent' }), readiness: async () => ({ status: 'ready', role: 'all', checks: {} }) });
   const routes: string[] = [];
   const walk = (stack: Router['stack'], prefix: string) => {
     for (const layer of stack) {

@@ -34,6 +34,8 @@ export function authRoutes(router: Router, limits: RateLimits): void {
       status: 200,
       body: loginBody,
       response: loginResponse,
+      // 401 wrong credentials, 403 a deactivated account.
+      errors: [401, 403],
       before: [limits.login],
     },
     async ({ body }) => login(body.username ?? body.email!, body.password),

@@ -135,6 +135,9 @@ export const CONFIG = {
   token_contract_address: entry(contractAddress, '0x742d35Cc6634C0532925a3b8D0b8EFd17d1F3456', 'Token contract address (stored verbatim)'),
   token_total_supply: entry(amount, '1000000000', 'Total supply (MXC)'),
   token_circulating_supply: entry(amount, '250000000', 'Circulating supply (MXC)'),
+  replica_max_lag_seconds: entry(z.number().min(0).max(3600), 5, 'Replica reads fall back to the primary while the replica replays more than this many seconds behind'),
+  backup_keep_count: entry(z.number().int().min(1).max(1000), 14, 'Daily backups kept (newest first); older ones beyond this count are deleted'),
+  backup_keep_days: entry(z.number().int().min(1).max(3650), 30, 'Backups older than this many days are deleted (the newest is always kept)'),
   token_rank: entry(z.string().regex(/^#\d{1,9}$/, 'must look like #1247'), '#1247', 'Market rank shown to members'),
 } as const;
 

@@ -33,7 +33,15 @@ const schema = z.object({
   DB_POOL_MAX: positiveInt.default(10),
   DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  DATABASE_REPLICA_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  DB_REPLICA_CHECK_MS: positiveInt.min(100).default(2_000),
   MONGODB_URL: optionalText,
+  REDIS_URL: optionalText.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+  REDIS_KEY_PREFIX: z.string().max(64).default('metax:'),
+
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  METRICS_PORT: port.optional(),
+  BACKUP_DIR: optionalText,
 
   MAIL_SERVER: optionalText,
   MAIL_PORT: port.default(587),
@@ -84,6 +92,7 @@ export type Env = z.infer<typeof schema> & {
   SECRET_KEY: string;
   JWT_SECRET_KEY: string;
   DATA_DIR: string;
+  BACKUP_DIR: string;
   generatedSecrets: string[];
 };
 
@@ -123,6 +132,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     SECRET_KEY: secretKey,
     JWT_SECRET_KEY: jwtSecret,
     DATA_DIR: dataDir,
+    BACKUP_DIR: path.resolve(env.BACKUP_DIR ?? path.join(dataDir, 'backups')),
     generatedSecrets,
   };
 }

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
 import { openDatabase, type Database } from './database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded.js';
+import { replicationOptions, routeReads, startReplicaMonitor } from './replica.js';
+import { getConfigValue } from '../config/config.service.js';
 
 export interface Connection {
   url: string;
@@ -18,10 +20,17 @@ export async function connect(env: Env, logger: Logger): Promise<Connection> {
     embedded = await startEmbeddedPostgres({ dir: path.join(env.DATA_DIR, 'pg'), port: env.EMBEDDED_PG_PORT, database: 'metax', logger });
     url = embedded.url;
   }
+  const replicaUrl = env.DATABASE_REPLICA_URL;
   let database: Database;
+  let monitor: { stop(): Promise<void> } | undefined;
   try {
-    database = openDatabase(url, { poolMax: env.DB_POOL_MAX, logger, timeouts: { lockMs: env.DB_LOCK_TIMEOUT_MS, statementMs: env.DB_STATEMENT_TIMEOUT_MS } });
+    database = openDatabase(url, { poolMax: env.DB_POOL_MAX, logger, timeouts: { lockMs: env.DB_LOCK_TIMEOUT_MS, statementMs: env.DB_STATEMENT_TIMEOUT_MS }, replication: replicaUrl ? replicationOptions(url, replicaUrl).replication : undefined });
+    if (replicaUrl) {
+      routeReads(database.sequelize);
+      monitor = startReplicaMonitor({ url: replicaUrl, checkMs: env.DB_REPLICA_CHECK_MS, maxLagSeconds: () => getConfigValue('replica_max_lag_seconds'), logger });
+    }
   } catch (error) {
+    // Never leave the embedded postmaster behind a failed start.
     await embedded?.stop();
     throw error;
   }
@@ -29,6 +38,7 @@ export async function connect(env: Env, logger: Logger): Promise<Connection> {
     url,
     database,
     async close() {
+      await monitor?.stop();
       await database.close();
       await embedded?.stop();
     },

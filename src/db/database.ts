@@ -1,12 +1,13 @@
 import pg from 'pg';
 import { Sequelize } from 'sequelize-typescript';
-import type { Transaction } from 'sequelize';
+import type { Options, Transaction } from 'sequelize';
 import type { Logger } from 'pino';
 import { models } from './models.js';
 
 // NUMERIC and BIGINT stay strings (exact); we convert with decimal.js where needed.
 let current: Sequelize | undefined;
 let currentPool: pg.Pool | undefined;
+let currentUrl: string | undefined;
 
 export interface Database {
   sequelize: Sequelize;
@@ -22,7 +23,7 @@ export interface Timeouts {
   statementMs: number;
 }
 
-export function openDatabase(url: string, opts: { poolMax: number; logger: Logger; timeouts?: Timeouts }): Database {
+export function openDatabase(url: string, opts: { poolMax: number; logger: Logger; timeouts?: Timeouts; replication?: Options['replication'] }): Database {
   const sequelize = new Sequelize(url, {
     dialect: 'postgres',
     logging: false,
@@ -31,12 +32,15 @@ export function openDatabase(url: string, opts: { poolMax: number; logger: Logge
     dialectOptions: opts.timeouts ? { lock_timeout: opts.timeouts.lockMs, statement_timeout: opts.timeouts.statementMs } : {},
     pool: { max: opts.poolMax, min: 0, idle: 10_000 },
     define: { underscored: true, timestamps: false },
+    // Read routing (DATABASE_REPLICA_URL) lives in replica.ts.
+    ...(opts.replication ? { replication: opts.replication } : {}),
   });
   const pool = new pg.Pool({ connectionString: url, max: 5 });
   // A pool error (e.g. Postgres stopping under us during shutdown) must not crash the process.
   pool.on('error', (err) => opts.logger.warn({ err }, 'pg pool error'));
   current = sequelize;
   currentPool = pool;
+  currentUrl = url;
   return {
     sequelize,
     pool,
@@ -45,6 +49,7 @@ export function openDatabase(url: string, opts: { poolMax: number; logger: Logge
       await pool.end();
       if (current === sequelize) current = undefined;
       if (currentPool === pool) currentPool = undefined;
+      if (current === undefined) currentUrl = undefined;
     },
   };
 }
@@ -56,6 +61,12 @@ export function openDatabase(url: string, opts: { poolMax: number; logger: Logge
 export function rawPool(): pg.Pool {
   if (!currentPool) throw new Error('database is not open');
   return currentPool;
+}
+
+/** The primary's connection URL (the backup verification restores into a scratch database beside it). */
+export function databaseUrl(): string {
+  if (!currentUrl) throw new Error('database is not open');
+  return currentUrl;
 }
 
 export function db(): Sequelize {

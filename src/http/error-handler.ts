@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError, notFound } from './errors.js';
 import { fieldErrors } from './validate.js';
 import { fromDatabaseError } from './db-errors.js';
+import { isDependencyDown } from './unavailable.js';
 
 interface HttpishError {
   status?: unknown;
@@ -15,10 +16,13 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const error = toAppError(err, req);
   if (res.headersSent) return;
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-  res.status(error.status).json(errorBody(error));
+  res.status(error.status).json(errorBody(error, String(req.id ?? '')));
 };
 
-export const errorBody = (error: AppError) => ({ error: { code: error.code, message: error.message, details: error.details } });
+/** `request_id` names the request that produced the answer (a replayed answer keeps the first one's). */
+export const errorBody = (error: AppError, requestId: string) => ({
+  error: { code: error.code, message: error.message, details: error.details, request_id: requestId },
+});
 
 /** Every error as the AppError a client sees (logging the ones that are not the client's doing). */
 export function toAppError(err: unknown, req: Request): AppError {
@@ -30,6 +34,10 @@ export function toAppError(err: unknown, req: Request): AppError {
   }
   const fromClient = clientError(err);
   if (fromClient) return fromClient;
+  if (isDependencyDown(err)) {
+    req.log?.warn({ err: { message: (err as Error)?.message, name: (err as Error)?.name } }, 'dependency unavailable');
+    return new AppError(503, 'service_unavailable', 'A service this request needs is unavailable; try again shortly', [], { 'Retry-After': '5' });
+  }
   req.log?.error({ err }, 'unhandled error');
   return new AppError(500, 'internal_error', 'Something went wrong');
 }

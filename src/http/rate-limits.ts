@@ -3,9 +3,17 @@ import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import type { Env } from '../config/env.js';
 import { AppError } from './errors.js';
 import { isMoneyRequest } from './route.js';
+import { sharedState } from '../shared-state/shared-state.js';
 
-function limiter(opts: { windowSeconds: number; max: number; key?: (req: Request) => string; skipSuccessful?: boolean; skip?: (req: Request) => boolean }): RequestHandler {
+/**
+ * Every limiter of the server is defined in this file. Counters live in the shared state (Redis
+ * with REDIS_URL, so a lockout reached through one instance holds on all; in-process without);
+ * `name` keeps each limiter's counters apart. When Redis is unreachable the request fails with 503
+ * rather than going unthrottled.
+ */
+function limiter(opts: { name: string; windowSeconds: number; max: number; key?: (req: Request) => string; skipSuccessful?: boolean; skip?: (req: Request) => boolean }): RequestHandler {
   return rateLimit({
+    store: sharedState().limiterStore(opts.name),
     windowMs: opts.windowSeconds * 1000,
     limit: opts.max,
     standardHeaders: 'draft-7',
@@ -34,15 +42,17 @@ export interface RateLimits {
  */
 export function rateLimits(env: Env): RateLimits {
   return {
-    api: limiter({ windowSeconds: env.RATE_LIMIT_API_WINDOW_SECONDS, max: env.RATE_LIMIT_API_MAX, skip: isMoneyRequest }),
-    register: limiter({ windowSeconds: env.RATE_LIMIT_REGISTER_WINDOW_SECONDS, max: env.RATE_LIMIT_REGISTER_MAX }),
+    api: limiter({ name: 'api', windowSeconds: env.RATE_LIMIT_API_WINDOW_SECONDS, max: env.RATE_LIMIT_API_MAX, skip: isMoneyRequest }),
+    register: limiter({ name: 'register', windowSeconds: env.RATE_LIMIT_REGISTER_WINDOW_SECONDS, max: env.RATE_LIMIT_REGISTER_MAX }),
     money: limiter({
+      name: 'money',
       windowSeconds: env.RATE_LIMIT_MONEY_WINDOW_SECONDS,
       max: env.RATE_LIMIT_MONEY_MAX,
       key: (req) => `member:${req.user!.id}`,
       skip: (req) => req.user?.role !== 'member',
     }),
     login: limiter({
+      name: 'login',
       windowSeconds: env.RATE_LIMIT_LOGIN_WINDOW_SECONDS,
       max: env.RATE_LIMIT_LOGIN_MAX,
       skipSuccessful: true,

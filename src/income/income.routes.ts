@@ -1,21 +1,20 @@
 import type { Router } from 'express';
 import { defineRoute } from '../http/route.js';
 import { actorFrom } from '../audit/actor.js';
-import { distributeBody, distributeReply, historyQuery } from './income.schemas.js';
+import { distributeBody, distributeReply, historyQuery, incomeHistoryReply, incomeSummaryReply } from './income.schemas.js';
 import { incomeHistory, incomeSummary } from './income-views.service.js';
 import { distributeIncome } from './distribute.service.js';
-import { requireIdempotencyKey } from '../http/idempotency.js';
 
 export function incomeRoutes(router: Router): void {
   defineRoute(
     router,
-    { method: 'get', path: '/income/history', summary: 'Your income, newest first', tags: ['income'], access: 'member', query: historyQuery },
+    { method: 'get', path: '/income/history', summary: 'Your income, newest first', tags: ['income'], access: 'member', query: historyQuery, response: incomeHistoryReply },
     async ({ user, query }) => incomeHistory(user.id, query),
   );
 
   defineRoute(
     router,
-    { method: 'get', path: '/income/summary', summary: 'Your income per type, grand total, today and this month', tags: ['income'], access: 'member' },
+    { method: 'get', path: '/income/summary', summary: 'Your income per type, grand total, today and this month', tags: ['income'], access: 'member', response: incomeSummaryReply },
     async ({ user }) => incomeSummary(user.id),
   );
 
@@ -29,8 +28,7 @@ export function incomeRoutes(router: Router): void {
       access: 'finance.write',
       status: 200,
       body: distributeBody,
-      before: [requireIdempotencyKey],
-      money: true,
+      money: 'key-required',
       response: distributeReply,
     },
     async ({ req, body }) => distributeIncome(actorFrom(req), body),

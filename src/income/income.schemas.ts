@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { moneyString, positiveAmount } from '../money/money.js';
-import { pageQuery } from '../http/pagination.js';
+import { pageOf, pageQuery } from '../http/pagination.js';
 import { dateTime, MAX_INT_ID, text } from '../http/input.js';
 import { INCOME_TYPES } from './income-types.js';
 
@@ -30,4 +30,27 @@ export const distributeReply = z.object({
   members_paid: z.number().int(),
   members_skipped: z.number().int(),
   total: moneyString,
+});
+
+export const incomeHistoryReply = pageOf(
+  z.object({
+    id: z.number().int(),
+    income_type: incomeType,
+    amount: moneyString,
+    from_user_id: z.number().int().nullable(),
+    from_username: z.string().nullable(),
+    level: z.number().int().nullable(),
+    description: z.string().nullable(),
+    status: z.enum(['completed', 'reversed']),
+    investment_id: z.number().int().nullable(),
+    created_at: z.string(),
+  }),
+);
+
+export const incomeSummaryReply = z.object({
+  by_type: z.array(z.object({ income_type: incomeType, total: moneyString, count: z.number().int() })),
+  grand_total: moneyString,
+  total_count: z.number().int(),
+  today: moneyString,
+  this_month: moneyString,
 });

@@ -8,6 +8,12 @@ import { JOBS } from './catalogue.js';
 import { finishRun, startRun } from './job-runs.service.js';
 import type { JobSpec } from './job-spec.js';
 import { retryPolicy } from './retry.js';
+import { jobRunDuration, jobRuns } from '../ops/metrics.js';
+
+function countRun(job: string, outcome: string, startedMs: number): void {
+  jobRuns.inc({ job, outcome });
+  jobRunDuration.observe({ job, outcome }, (Date.now() - startedMs) / 1000);
+}
 
 export interface Jobs {
   agenda: Agenda;
@@ -52,11 +58,13 @@ export async function createJobs(opts: { pool: pg.Pool; env: Env; logger: Logger
     try {
       const summary = (await spec.run(job, { logger: log, env, attempt, lastAttempt: retryDelayMs === null, retryDelayMs })) ?? null;
       await finishRun(runId, 'success', summary, null);
+      countRun(spec.name, 'success', started);
       log.info({ summary, attempt, ms: Date.now() - started }, 'job finished');
       if (summary) job.attrs.data = { ...(job.attrs.data ?? {}), last_summary: summary };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const outcome = retryDelayMs === null ? 'failed' : 'retrying';
+      countRun(spec.name, outcome, started);
       log.warn({ err: error, attempt, outcome, retryDelayMs }, 'job failed');
       await finishRun(runId, outcome, null, message).catch((err) => log.error({ err }, 'could not record the failed run'));
       throw error;

@@ -1,5 +1,12 @@
 import type { AgendaBackend } from 'agenda';
-import { PostgresBackend } from '@agendajs/postgres-backend';
+import {
+  PostgresBackend,
+  getCreateIndexesSQL,
+  getCreateLogsIndexesSQL,
+  getCreateLogsTableSQL,
+  getCreateTableSQL,
+  getUpdateTimestampTriggerSQL,
+} from '@agendajs/postgres-backend';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 
@@ -31,4 +38,15 @@ export async function createBackend(opts: { pool: pg.Pool; mongoUrl?: string; lo
   // The LISTEN connection errors when Postgres stops first during shutdown; log, don't crash.
   backend.notificationChannel?.on?.('error', (err: unknown) => opts.logger.warn({ err }, 'agenda notification channel error'));
   return backend;
+}
+
+/**
+ * The DDL the PostgreSQL backend runs on connect for its own tables (not in migrations/: the
+ * library owns them). A restore creates them before loading their rows.
+ */
+export function jobBackendTablesSql(): Record<string, string[]> {
+  return {
+    agenda_jobs: [getCreateTableSQL('agenda_jobs'), ...getCreateIndexesSQL('agenda_jobs'), getUpdateTimestampTriggerSQL('agenda_jobs')],
+    agenda_logs: [getCreateLogsTableSQL('agenda_logs'), ...getCreateLogsIndexesSQL('agenda_logs')],
+  };
 }

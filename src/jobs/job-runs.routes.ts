@@ -36,6 +36,7 @@ export function jobRunRoutes(router: Router): void {
       summary: 'Job runs, newest first: job, start, finish, outcome, counts, error',
       tags: ['admin', 'jobs'],
       access: 'staff.read',
+      reads: 'replica',
       query: runsQuery,
       response: pageOf(jobRun),
     },

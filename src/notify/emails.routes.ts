@@ -56,6 +56,7 @@ export function emailRoutes(router: Router): void {
       summary: 'Outgoing emails, newest first (filters: status, category, user_id)',
       tags: ['admin', 'emails'],
       access: 'staff.read',
+      reads: 'replica',
       query: emailsQuery,
       response: pageOf(email),
     },

@@ -12,6 +12,7 @@ import { withdrawalRejected } from './templates/withdrawal-rejected.js';
 import { passwordChanged } from './templates/password-changed.js';
 import { staffPasswordReset } from './templates/staff-password-reset.js';
 import { ledgerAlert } from './templates/ledger-alert.js';
+import { opsAlert } from './templates/ops-alert.js';
 
 /*
  * One function per event. Each takes the caller's transaction: call it inside the transaction that
@@ -101,6 +102,20 @@ export async function notifyLedgerAlert(tx: Transaction, input: { summary: strin
   const rows: EmailOutbox[] = [];
   for (const { id } of staff) {
     rows.push(await queueEmail(tx, { userId: id, template: ledgerAlert, data: { summary: input.summary, details: input.details ?? [], checkedAt }, category: 'staff' }));
+  }
+  return rows;
+}
+
+/** To every active admin (backups and other operations trouble); returns the queued rows. */
+export async function notifyOpsAlert(tx: Transaction, input: { title: string; summary: string; action: string; details?: [string, string][] }): Promise<EmailOutbox[]> {
+  const admins = await db().query<{ id: number }>(`SELECT id FROM users WHERE role = 'admin' AND is_active ORDER BY id`, {
+    type: QueryTypes.SELECT,
+    transaction: tx,
+  });
+  const at = new Date();
+  const rows: EmailOutbox[] = [];
+  for (const { id } of admins) {
+    rows.push(await queueEmail(tx, { userId: id, template: opsAlert, data: { ...input, details: input.details ?? [], at }, category: 'staff' }));
   }
   return rows;
 }

@@ -28,7 +28,30 @@ export function stakingRoutes(router: Router): void {
 
   defineRoute(
     router,
-    { method: 'get', path: '/admin/staking/runs', summary: 'Recent staking runs: date, status, members paid, total, duration', tags: ['staff: income'], access: 'staff.read' },
+    {
+      method: 'get',
+      path: '/admin/staking/runs',
+      summary: 'Recent staking runs: date, status, members paid, total, duration',
+      tags: ['staff: income'],
+      access: 'staff.read',
+      reads: 'replica',
+      response: z.object({
+        items: z.array(
+          z.object({
+            id: z.number().int(),
+            date: z.string().meta({ description: 'Reward day, YYYY-MM-DD' }),
+            status: z.enum(['running', 'completed', 'failed', 'interrupted']),
+            apy: moneyString,
+            members_paid: z.number().int(),
+            total: moneyString,
+            started_at: z.string(),
+            finished_at: z.string().nullable(),
+            duration_ms: z.number().int().nullable(),
+            error: z.string().nullable(),
+          }),
+        ),
+      }),
+    },
     async () => ({ items: await listRuns() }),
   );
 }

@@ -1,5 +1,6 @@
 import { QueryTypes } from 'sequelize';
-import { db, rawPool } from '../db/database.js';
+import { db } from '../db/database.js';
+import { readPool } from '../db/replica.js';
 import { getConfig } from '../config/config.service.js';
 import { offsetOf } from '../http/pagination.js';
 import { ZERO, formatMoney } from '../money/money.js';
@@ -125,7 +126,7 @@ export const TREE_SQL = `WITH d AS (
  */
 export async function teamTreeJson(userId: number, depth: number, maxNodes?: number): Promise<{ tree: string; truncated: boolean; nodes: number }> {
   const cap = maxNodes ?? (await getConfig(['tree_max_nodes'])).tree_max_nodes;
-  const client = await rawPool().connect();
+  const client = await readPool().connect();
   try {
     // The sorts and aggregates of up to tree_max_nodes rows get enough memory to stay off disk.
     await client.query('BEGIN');

@@ -12,6 +12,7 @@ export function staffUserRoutes(router: Router): void {
       summary: 'Members and staff: search username/email/name; filter active, role, rank, sponsor, joined dates',
       tags: ['staff: users'],
       access: 'staff.read',
+      reads: 'replica',
       query: staffUsersQuery,
       response: staffUsersPage,
     },

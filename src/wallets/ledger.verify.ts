@@ -1,4 +1,4 @@
-import { QueryTypes, Transaction } from 'sequelize';
+import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import { db, unbounded } from '../db/database.js';
 import { Decimal, ZERO, formatMoney } from '../money/money.js';
 import { MEMBER_BALANCE, MEMBER_LOCKED, PLATFORM_ACCOUNTS, type AccountType } from './ledger.accounts.js';
@@ -29,8 +29,8 @@ const TYPES = new Map<string, AccountType>([
 const debitNormal = (type: AccountType) => type === 'asset' || type === 'expense';
 
 /** Sums every account from the journal; the books balance when total debits equal total credits. */
-export async function trialBalance(tx?: Transaction): Promise<TrialBalance> {
-  const rows = await db().query<{ account: string; debits: string; credits: string }>(
+export async function trialBalance(tx?: Transaction, sequelize: Sequelize = db()): Promise<TrialBalance> {
+  const rows = await sequelize.query<{ account: string; debits: string; credits: string }>(
     `SELECT account, sum(debit) AS debits, sum(credit) AS credits FROM ledger_entries GROUP BY account ORDER BY account`,
     { type: QueryTypes.SELECT, transaction: tx },
   );
@@ -82,23 +82,24 @@ export interface LedgerReport {
 /**
  * Rebuilds every wallet from its entries and compares with the stored balances, checks every
  * posting balances, and that the trial balance nets to zero — all from one snapshot, with no
- * statement limit (it reads the whole journal).
+ * statement limit (it reads the whole journal). `sequelize`: another database (a restored backup
+ * being verified).
  */
-export function verifyLedger(): Promise<LedgerReport> {
-  return db().transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ, readOnly: true }, async (tx) => {
+export function verifyLedger(sequelize: Sequelize = db()): Promise<LedgerReport> {
+  return sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ, readOnly: true }, async (tx) => {
     await unbounded(tx);
-    return checkBooks(tx);
+    return checkBooks(tx, sequelize);
   });
 }
 
-async function checkBooks(tx: Transaction): Promise<LedgerReport> {
-  const trial = await trialBalance(tx);
-  const unbalancedPostings = await db().query<{ posting_id: number; debits: string; credits: string }>(
+async function checkBooks(tx: Transaction, sequelize: Sequelize): Promise<LedgerReport> {
+  const trial = await trialBalance(tx, sequelize);
+  const unbalancedPostings = await sequelize.query<{ posting_id: number; debits: string; credits: string }>(
     `SELECT posting_id, sum(debit) AS debits, sum(credit) AS credits
        FROM ledger_entries GROUP BY posting_id HAVING sum(debit) <> sum(credit) ORDER BY posting_id LIMIT 1000`,
     { type: QueryTypes.SELECT, transaction: tx },
   );
-  const walletMismatches = await db().query<LedgerReport['walletMismatches'][number]>(
+  const walletMismatches = await sequelize.query<LedgerReport['walletMismatches'][number]>(
     `WITH derived AS (
        SELECT wallet_id,
               coalesce(sum(credit - debit) FILTER (WHERE account = '${MEMBER_BALANCE}'), 0) AS balance,

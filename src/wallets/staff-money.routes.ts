@@ -12,6 +12,30 @@ import { trialBalance } from './ledger.verify.js';
 
 const tags = ['staff: money'];
 
+const trialBalanceReply = z.object({
+  balanced: z.boolean(),
+  equation: z.object({
+    assets: moneyString,
+    liabilities: moneyString,
+    equity: moneyString,
+    revenue: moneyString,
+    expenses: moneyString,
+    memo: moneyString,
+    holds: z.boolean(),
+  }),
+  accounts: z.array(
+    z.object({
+      account: z.string(),
+      type: z.enum(['asset', 'liability', 'equity', 'revenue', 'expense', 'memo']),
+      total_debits: moneyString,
+      total_credits: moneyString,
+      balance: moneyString,
+    }),
+  ),
+  total_debits: moneyString,
+  total_credits: moneyString,
+});
+
 export function staffMoneyRoutes(router: Router): void {
   defineRoute(
     router,
@@ -21,6 +45,7 @@ export function staffMoneyRoutes(router: Router): void {
       summary: 'All transactions; status=pending lists oldest first (the work queue), otherwise newest first',
       tags,
       access: 'staff.read',
+      reads: 'replica',
       query: staffListQuery,
       response: transactionPage,
     },
@@ -108,6 +133,8 @@ export function staffMoneyRoutes(router: Router): void {
       summary: 'Every ledger account summed from the journal; balanced when debits equal credits',
       tags,
       access: 'staff.read',
+      reads: 'replica',
+      response: trialBalanceReply,
     },
     async () => trialBalance(),
   );

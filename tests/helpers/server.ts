@@ -3,6 +3,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { ADMIN_PASSWORD, testEnv } from './env.js';
+import { checkContract } from './contract.js';
 
 export interface TestDatabase {
   name: string;
@@ -57,9 +58,9 @@ export interface TestServer {
 }
 
 /** A real server on a free port against its own database; close() drops the database. */
-export async function startTestServer(overrides: Record<string, string | undefined> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Record<string, string | undefined> = {}, opts: Parameters<typeof startServer>[1] = {}): Promise<TestServer> {
   const database = await createTestDatabase();
-  const server = await startServer(testEnv({ DATABASE_URL: database.url, ...overrides }));
+  const server = await startServer(testEnv({ DATABASE_URL: database.url, ...overrides }), opts);
   const url = server.url!;
   return {
     url,
@@ -83,6 +84,7 @@ export async function startTestServer(overrides: Record<string, string | undefin
       } catch {
         /* non-JSON body (HTML pages) stays text */
       }
+      checkContract(method, path, res.status, res.headers.get('content-type'), parsed);
       return { status: res.status, body: parsed as any, headers: res.headers };
     },
     async close() {
