@@ -13,6 +13,8 @@ import { walletRoutes } from './wallets/wallets.routes.js';
 import { transactionRoutes } from './wallets/transactions.routes.js';
 import { staffMoneyRoutes } from './wallets/staff-money.routes.js';
 import { staffUserRoutes } from './users/staff-users.routes.js';
+import { staffRoutes } from './users/staff.routes.js';
+import { backOfficeRoutes } from './backoffice/backoffice.routes.js';
 import { configRoutes } from './config/config.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { jobRunRoutes } from './jobs/job-runs.routes.js';
@@ -45,6 +47,8 @@ function apiRouter(env: Env): express.Router {
   walletRoutes(router);
   transactionRoutes(router);
   staffUserRoutes(router);
+  staffRoutes(router);
+  backOfficeRoutes(router);
   staffMoneyRoutes(router);
   configRoutes(router);
   auditRoutes(router);

@@ -83,7 +83,15 @@ export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
     if (!res.headersSent) res.status(status).json(result);
   });
 
+  declared.set(`${spec.method.toUpperCase()} /api${spec.path}`, spec.access);
   registerDocument(spec, status);
+}
+
+const declared = new Map<string, Access>();
+
+/** Every declared route (`METHOD /api/path`) with its access: the REST side of the permission table. */
+export function declaredRoutes(): ReadonlyMap<string, Access> {
+  return declared;
 }
 
 const moneyRoutes: { method: string; pattern: RegExp }[] = [];
@@ -113,7 +121,7 @@ function registerDocument(spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>, stat
   const key = `${spec.method} ${spec.path}`;
   if (documented.has(key)) return;
   documented.add(key);
-  const errorCodes = [400, ...(spec.access === 'public' ? [] : [401]), ...(spec.access.includes('.') || spec.access === 'member' ? [403] : []), 404, 409, 422, 429];
+  const errorCodes = [400, ...(spec.access === 'public' ? [] : [401]), ...(spec.access !== 'public' && spec.access !== 'user' ? [403] : []), 404, 409, 422, 429];
   const responses: Record<string, object> = {
     [status]: {
       description: 'Success',

@@ -3,7 +3,7 @@ import { defineRoute } from '../http/route.js';
 import { actorFrom } from '../audit/actor.js';
 import { distributeBody, distributeReply, historyQuery } from './income.schemas.js';
 import { incomeHistory, incomeSummary } from './income-views.service.js';
-import { distributeIncome } from './distribute.service.js';
+import { distributeIncome, previewDistribution } from './distribute.service.js';
 import { requireIdempotencyKey } from '../http/idempotency.js';
 
 export function incomeRoutes(router: Router): void {
@@ -26,7 +26,7 @@ export function incomeRoutes(router: Router): void {
       path: '/admin/income/distribute',
       summary: 'Distribute income (a fixed amount or a percent of my_investment) to chosen or all active members',
       tags: ['staff: income'],
-      access: 'finance.write',
+      access: 'income.distribute',
       status: 200,
       body: distributeBody,
       before: [requireIdempotencyKey],
@@ -34,5 +34,19 @@ export function incomeRoutes(router: Router): void {
       response: distributeReply,
     },
     async ({ req, body }) => distributeIncome(actorFrom(req), body),
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'post',
+      path: '/admin/income/distribute/preview',
+      summary: 'What a distribution would pay now (members, total, first recipients), paying nothing',
+      tags: ['staff: income'],
+      access: 'income.distribute',
+      status: 200,
+      body: distributeBody,
+    },
+    async ({ body }) => previewDistribution(body),
   );
 }

@@ -34,6 +34,45 @@ export async function stakingToday(): Promise<{ today: string; timezone: string 
 }
 
 /**
+ * Each active member's reward for day D: the principal held at the cutoff (the day's end, or now
+ * for today) × apy / 365 / 100, computed exactly in integer units of 10⁻⁸ and truncated once.
+ * Principal moved after the cutoff (investments, reversals, adjustments) is taken back out.
+ * Needs :cutoff and :apyUnits; used by the payout and by its preview.
+ */
+function rewardsSql(columns: string, where = ''): string {
+  return `WITH late AS (
+             SELECT e.wallet_id, sum(e.credit - e.debit) AS net
+               FROM ledger_postings p JOIN ledger_entries e ON e.posting_id = p.id
+              WHERE p.created_at >= :cutoff AND p.kind IN ('investment', 'investment_reversal', 'adjustment') AND e.account = 'member:balance'
+              GROUP BY e.wallet_id
+           )
+           SELECT ${columns}
+             FROM wallets w
+             JOIN users u ON u.id = w.user_id AND u.is_active AND u.role = 'member'
+             LEFT JOIN late l ON l.wallet_id = w.id
+             CROSS JOIN LATERAL (SELECT w.balance - coalesce(l.net, 0) AS principal) p
+             CROSS JOIN LATERAL (SELECT div(p.principal * 100000000 * :apyUnits, 3650000000000) / 100000000 AS reward) r
+            WHERE w.wallet_type = 'my_investment' AND r.reward > 0 ${where}`;
+}
+
+const apyUnits = (apy: Decimal.Value) => new Decimal(apy).times(1e8).toFixed(0);
+
+/** What a staking run for `date` would pay now, without paying: members not yet paid that day and the total. */
+export async function previewStaking(date: string) {
+  const { staking_apy, staking_timezone } = await getConfig(['staking_apy', 'staking_timezone']);
+  const { today } = await stakingToday();
+  if (date > today) throw unprocessable('future_date', `Staking can run for ${today} or earlier`, [{ field: 'date', message: `must be on or before ${today}` }]);
+  const [row] = await db().query<{ members: number; total: string | null; already_paid: number }>(
+    `WITH cut AS (SELECT least(now(), ((:date::date + 1)::timestamp AT TIME ZONE :tz)) AS cutoff)
+     SELECT count(*)::int AS members, sum(x.reward) AS total,
+            (SELECT count(*)::int FROM staking_payouts WHERE reward_date = :date) AS already_paid
+       FROM (${rewardsSql('w.user_id, r.reward', 'AND NOT EXISTS (SELECT 1 FROM staking_payouts s WHERE s.reward_date = :date AND s.user_id = w.user_id)').replace(/:cutoff/g, '(SELECT cutoff FROM cut)')}) x`,
+    { replacements: { date, tz: staking_timezone, apyUnits: apyUnits(staking_apy) }, type: QueryTypes.SELECT },
+  );
+  return { date, apy: formatMoney(staking_apy), members_to_pay: row.members, total: formatMoney(row.total ?? 0), members_already_paid: row.already_paid };
+}
+
+/**
  * Pays day D's staking reward to every active member holding principal at the end of D (or now,
  * when D is today): principal × apy / 365 / 100, computed exactly in integer units of 10⁻⁸ and
  * truncated once. Members are taken in id ranges, each range its own transaction:
@@ -74,25 +113,12 @@ export async function runStaking(date: string, opts: StakingOptions = {}): Promi
         // Tens of thousands of rows per statement: hash joins and sorts should stay in memory.
         await db().query(`SET LOCAL work_mem = '64MB'`, { transaction: tx });
         const claimed = await db().query<{ user_id: number; amount: string }>(
-          `WITH late AS (
-             -- principal moved after the cutoff (investments, reversals, adjustments) is taken back out
-             SELECT e.wallet_id, sum(e.credit - e.debit) AS net
-               FROM ledger_postings p JOIN ledger_entries e ON e.posting_id = p.id
-              WHERE p.created_at >= :cutoff AND p.kind IN ('investment', 'investment_reversal', 'adjustment') AND e.account = 'member:balance'
-              GROUP BY e.wallet_id
-           )
-           INSERT INTO staking_payouts (reward_date, user_id, amount, run_id)
-           SELECT :date, w.user_id, r.reward, :runId
-             FROM wallets w
-             JOIN users u ON u.id = w.user_id AND u.is_active AND u.role = 'member'
-             LEFT JOIN late l ON l.wallet_id = w.id
-             CROSS JOIN LATERAL (SELECT w.balance - coalesce(l.net, 0) AS principal) p
-             CROSS JOIN LATERAL (SELECT div(p.principal * 100000000 * :apyUnits, 3650000000000) / 100000000 AS reward) r
-            WHERE w.wallet_type = 'my_investment' AND w.user_id > :from AND w.user_id <= :upTo AND r.reward > 0
+          `INSERT INTO staking_payouts (reward_date, user_id, amount, run_id)
+           ${rewardsSql(':date, w.user_id, r.reward, :runId', 'AND w.user_id > :from AND w.user_id <= :upTo')}
            ON CONFLICT DO NOTHING
            RETURNING user_id, amount`,
           {
-            replacements: { cutoff: run.cutoff, date, runId: run.id, from, upTo, apyUnits: new Decimal(staking_apy).times(1e8).toFixed(0) },
+            replacements: { cutoff: run.cutoff, date, runId: run.id, from, upTo, apyUnits: apyUnits(staking_apy) },
             type: QueryTypes.SELECT,
             transaction: tx,
           },

@@ -18,6 +18,7 @@ import {
 import { post, type Posting, type TransactionRecord } from './ledger.service.js';
 import { MoneyTransaction } from './transaction.model.js';
 import type { WalletType } from './wallet-types.js';
+import { adjustmentNeedsSecondPerson, approvalGate, requestAdjustment } from './dual-approval.service.js';
 import type { depositBody, historyQuery, staffListQuery, transferBody, withdrawBody } from './transactions.schemas.js';
 
 export function toView(t: MoneyTransaction, opts: { staff: boolean } = { staff: false }) {
@@ -192,9 +193,14 @@ async function unlock(tx: Transaction, row: MoneyTransaction, actor: Actor | nul
  */
 export async function approve(actor: Actor, id: number, input: { admin_notes?: string; tx_hash?: string }): Promise<MoneyTransaction> {
   return inTransaction(async (tx) => {
-    const row = await lockPending(tx, { id, transaction_type: { [Op.in]: ['deposit', 'withdrawal'] } });
+    const row = await lockPending(tx, { id, transaction_type: { [Op.in]: ['deposit', 'withdrawal', 'adjustment'] } });
     if (row.user_id === actor.id) throw forbidden('Staff cannot approve their own transactions');
     const before = toView(row, { staff: true });
+    const gate = await approvalGate(tx, actor, row);
+    if (!gate.execute) {
+      await audit(actor, { action: 'transaction.approve_first', target: { type: 'transaction', id }, before, after: { approvers: gate.approvers }, reason: input.admin_notes }, tx);
+      return row;
+    }
     const amount = new Decimal(row.amount);
     const wallet = row.wallet_type as WalletType;
     if (row.transaction_type === 'deposit') {
@@ -207,6 +213,8 @@ export async function approve(actor: Actor, id: number, input: { admin_notes?: s
           { userId: row.user_id, wallet, credit: amount },
         ],
       });
+    } else if (row.transaction_type === 'adjustment') {
+      await post(tx, { kind: 'adjustment', transactionId: row.id, createdBy: actor.id, legs: adjustmentLegs(row.user_id, wallet, amount.times(row.adjustment_sign ?? 1)) });
     } else {
       const fee = new Decimal(row.fee);
       await post(tx, {
@@ -225,21 +233,24 @@ export async function approve(actor: Actor, id: number, input: { admin_notes?: s
       { transaction: tx },
     );
     if (row.transaction_type === 'deposit') await notifyDepositApproved(tx, notice(updated));
-    else await notifyWithdrawalApproved(tx, { ...notice(updated), txHash: updated.tx_hash });
+    else if (row.transaction_type === 'withdrawal') await notifyWithdrawalApproved(tx, { ...notice(updated), txHash: updated.tx_hash });
     await audit(actor, { action: 'transaction.approve', target: { type: 'transaction', id }, before, after: toView(updated, { staff: true }), reason: input.admin_notes }, tx);
     return updated;
   });
 }
 
 /** Staff rejection, only from pending; a withdrawal's lock returns to the member. */
-export async function reject(actor: Actor, id: number, input: { reason: string }): Promise<MoneyTransaction> {
+export async function reject(actor: Actor, id: number, input: { reason: string; admin_notes?: string }): Promise<MoneyTransaction> {
   return inTransaction(async (tx) => {
-    const row = await lockPending(tx, { id, transaction_type: { [Op.in]: ['deposit', 'withdrawal'] } });
+    const row = await lockPending(tx, { id, transaction_type: { [Op.in]: ['deposit', 'withdrawal', 'adjustment'] } });
     const before = toView(row, { staff: true });
     if (row.transaction_type === 'withdrawal') await unlock(tx, row, actor);
-    const updated = await row.update({ status: 'rejected', processed_at: new Date(), processed_by: actor.id, reason: input.reason }, { transaction: tx });
+    const updated = await row.update(
+      { status: 'rejected', processed_at: new Date(), processed_by: actor.id, reason: input.reason, ...(input.admin_notes ? { admin_notes: input.admin_notes } : {}) },
+      { transaction: tx },
+    );
     if (row.transaction_type === 'deposit') await notifyDepositRejected(tx, { ...notice(updated), reason: input.reason });
-    else await notifyWithdrawalRejected(tx, { ...notice(updated), reason: input.reason });
+    else if (row.transaction_type === 'withdrawal') await notifyWithdrawalRejected(tx, { ...notice(updated), reason: input.reason });
     await audit(actor, { action: 'transaction.reject', target: { type: 'transaction', id }, before, after: toView(updated, { staff: true }), reason: input.reason }, tx);
     return updated;
   });
@@ -252,9 +263,9 @@ export async function adjustWallet(actor: Actor, userId: number, input: { wallet
     throw unprocessable('wallet_not_allowed', `${input.wallet_type} cannot be adjusted by hand`, [{ field: 'wallet_type', message: 'cannot be adjusted' }]);
   }
   return inTransaction(async (tx) => {
+    if (await adjustmentNeedsSecondPerson(input.amount, tx)) return requestAdjustment(tx, actor, userId, input);
     const amount = input.amount.abs();
     const credit = input.amount.isPositive();
-    const member = { userId, wallet: input.wallet_type };
     const row = await postRecorded(tx, {
       kind: 'adjustment',
       createdBy: actor.id,
@@ -271,9 +282,7 @@ export async function adjustWallet(actor: Actor, userId: number, input: { wallet
         reason: input.reason,
         description: `Staff adjustment ${credit ? '+' : '-'}${formatMoney(amount)} ${input.wallet_type}`,
       },
-      legs: credit
-        ? [{ platform: 'adjustments', debit: amount }, { ...member, credit: amount }]
-        : [{ ...member, debit: amount }, { platform: 'adjustments', credit: amount }],
+      legs: adjustmentLegs(userId, input.wallet_type, input.amount),
     });
     await audit(
       actor,
@@ -282,6 +291,15 @@ export async function adjustWallet(actor: Actor, userId: number, input: { wallet
     );
     return row;
   });
+}
+
+/** A signed adjustment's posting: the member's wallet against the platform adjustments account. */
+function adjustmentLegs(userId: number, wallet: WalletType, signed: Decimal): Posting['legs'] {
+  const amount = signed.abs();
+  const member = { userId, wallet };
+  return signed.isPositive()
+    ? [{ platform: 'adjustments', debit: amount }, { ...member, credit: amount }]
+    : [{ ...member, debit: amount }, { platform: 'adjustments', credit: amount }];
 }
 
 function filters(q: z.output<typeof historyQuery>): WhereOptions<MoneyTransaction> {
