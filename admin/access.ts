@@ -1,5 +1,6 @@
 import type { ActionContext, CurrentAdmin } from 'adminjs';
 import { can, type Permission } from '../src/auth/permissions.js';
+import { Components } from './component-loader.js';
 
 type Ctx = Pick<ActionContext, 'currentAdmin'> & Partial<Pick<ActionContext, 'record'>>;
 
@@ -48,7 +49,7 @@ export function staffReadActions(resourceId: string) {
     ...readOnlyActions,
     list: guarded(resourceId, 'list', 'staff.read', {}),
     show: guarded(resourceId, 'show', 'staff.read', {}),
-    search: guarded(resourceId, 'search', 'staff.read', {}),
+    search: guarded(resourceId, 'search', 'staff.read', {}, () => false),
   };
 }
 
@@ -56,4 +57,19 @@ export function staffReadActions(resourceId: string) {
  * @adminjs/sequelize shows DECIMAL columns as floats; money stays text (exact) in the back-office.
  */
 export const moneyText = (...names: string[]) =>
-  Object.fromEntries(names.map((name) => [name, { type: 'string' as const, components: { list: 'MoneyCell', show: 'MoneyCell' } }]));
+  Object.fromEntries(names.map((name) => [name, { type: 'string' as const, components: { list: Components.MoneyCell, show: Components.MoneyCell } }]));
+
+/** "Export CSV": a drawer over the list that downloads exactly its filtered rows (audited). */
+export function exportAction(resourceId: string, list: string) {
+  return guarded(resourceId, 'export', 'exports.csv', {
+    actionType: 'resource' as const,
+    icon: 'Download',
+    component: Components.ExportCsv,
+    showInDrawer: true,
+    custom: { list },
+    handler: async () => ({}),
+  });
+}
+
+/** A link to a person or a record wherever an id points at one. */
+export const referenceTo = (resourceId: string) => ({ reference: resourceId, type: 'reference' as const });

@@ -16,8 +16,8 @@ CREATE TABLE transaction_approvals (
 ALTER TABLE transactions
   ADD COLUMN requested_by integer REFERENCES users(id),
   ADD COLUMN adjustment_sign smallint CHECK (adjustment_sign IN (-1, 1)),
-  ADD CONSTRAINT transactions_adjustment_sign_check CHECK ((adjustment_sign IS NOT NULL) = (transaction_type = 'adjustment' AND requested_by IS NOT NULL));
+  ADD CONSTRAINT transactions_adjustment_request_check CHECK ((adjustment_sign IS NOT NULL) = (transaction_type = 'adjustment' AND requested_by IS NOT NULL));
 `,
   `DROP TABLE transaction_approvals;
-   ALTER TABLE transactions DROP CONSTRAINT transactions_adjustment_sign_check, DROP COLUMN adjustment_sign, DROP COLUMN requested_by;`,
+   ALTER TABLE transactions DROP CONSTRAINT transactions_adjustment_request_check, DROP COLUMN adjustment_sign, DROP COLUMN requested_by;`,
 );

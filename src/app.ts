@@ -27,7 +27,7 @@ import { stakingRoutes } from './staking/staking.routes.js';
 import { teamRoutes } from './team/team.routes.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { openApiDocument } from './http/openapi.js';
-import { rateLimits } from './http/rate-limits.js';
+import { rateLimits, type RateLimits } from './http/rate-limits.js';
 
 export interface AppParts {
   env: Env;
@@ -35,12 +35,13 @@ export interface AppParts {
   /** Back-office routers (agendash first, then AdminJS), mounted before the JSON body parser. */
   backOffice?: { path: string; router: RequestHandler }[];
   isReady: () => Promise<boolean>;
+  /** Rate limits shared with the back-office (one sign-in limiter for every login path). */
+  limits?: RateLimits;
 }
 
 /** The REST API under /api, each domain registering its own routes. */
-function apiRouter(env: Env): express.Router {
+function apiRouter(env: Env, limits: RateLimits): express.Router {
   const router = express.Router();
-  const limits = rateLimits(env);
   router.use(limits.api);
   authRoutes(router, limits);
   userRoutes(router);
@@ -124,7 +125,7 @@ export function buildApp(parts: AppParts): Express {
     cors({ origin: env.CORS_ORIGINS.length ? env.CORS_ORIGINS : false, credentials: false, maxAge: 600 }),
     jsonBody(env.BODY_LIMIT),
     passport.initialize(),
-    apiRouter(env),
+    apiRouter(env, parts.limits ?? rateLimits(env)),
   );
   app.get('/', (_req, res) => res.redirect('/api/docs'));
   app.use(notFoundHandler);

@@ -11,6 +11,7 @@ import { buildApp } from './app.js';
 import { healthOnly } from './http/health.js';
 import { setupNotifications } from './notify/setup.js';
 import { configureCoinGecko } from './feed/coingecko.client.js';
+import { rateLimits } from './http/rate-limits.js';
 
 export interface RunningServer {
   env: Env;
@@ -66,9 +67,10 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
   if (env.APP_ROLE !== 'worker') {
     // Loaded only where used: a worker never pays for AdminJS and agendash at start-up.
     const [{ buildBackOffice }, { createExpressMiddleware }] = await Promise.all([import('../admin/admin.js'), import('agendash')]);
-    const backOffice = buildBackOffice({ env, pool: database.pool, jobsDashboard: createExpressMiddleware(jobs.agenda) });
+    const limits = rateLimits(env);
+    const backOffice = buildBackOffice({ env, pool: database.pool, jobsDashboard: createExpressMiddleware(jobs.agenda), loginLimiter: limits.login });
     backOfficeReady = backOffice.ready;
-    handler = buildApp({ env, logger, backOffice: backOffice.routers, isReady });
+    handler = buildApp({ env, logger, backOffice: backOffice.routers, isReady, limits });
   }
   const server = http.createServer(handler);
   await new Promise<void>((resolve, reject) => {

@@ -31,7 +31,7 @@ export async function call<T = Record<string, unknown>>(path: string, body?: Rec
     headers: body ? { 'content-type': 'application/json', accept: 'application/json' } : { accept: 'application/json' },
     body: body ? JSON.stringify(body) : undefined,
   });
-  let data: unknown = null;
+  let data: unknown;
   try {
     data = await res.json();
   } catch {
@@ -66,6 +66,9 @@ const BADGE: Record<string, string> = {
   abandoned: 'bad',
   inactive: 'bad',
   sending: 'info',
+  fresh: 'ok',
+  balanced: 'ok',
+  stale: 'warn',
 };
 
 export const Badge = ({ value }: { value: string | null | undefined }) =>

@@ -37,7 +37,7 @@ function refuse(field: string, message: string): never {
 }
 
 function text(field: string, value: unknown, max = 200): string {
-  if (typeof value !== 'string' || value.length > max || /[\u0000]/.test(value)) refuse(field, `must be text of at most ${max} characters`);
+  if (typeof value !== 'string' || value.length > max || value.includes('\u0000')) refuse(field, `must be text of at most ${max} characters`);
   return value.trim();
 }
 
