@@ -31,6 +31,7 @@ export interface FormSpec {
   submit: string;
   preview?: boolean;
   tone?: 'primary' | 'danger' | 'success';
+  summary?: string[];
 }
 
 export const options = (values: readonly string[]) => values.map((v) => ({ value: v, label: v }));

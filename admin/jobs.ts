@@ -23,7 +23,7 @@ export function simplePage(rootPath: string, title: string, message: string): st
 function agendashIndex(rootPath: string): string {
   const file = path.join(path.dirname(require.resolve('agendash')), '..', 'public', 'index.html');
   const link = `<a href="${rootPath}" style="position:fixed;right:16px;bottom:16px;z-index:1000;background:#1d4f9c;color:#fff;padding:8px 14px;border-radius:4px;font:500 14px sans-serif;text-decoration:none">← MetaX back-office</a>`;
-  return fs.readFileSync(file, 'utf8').replace('<title>Agendash</title>', '<title>Jobs · MetaX back-office</title>').replace('<body>', `<body>${link}`);
+  return fs.readFileSync(file, 'utf8').replace('<body>', `<body>${link}`);
 }
 
 /**

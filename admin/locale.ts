@@ -28,7 +28,6 @@ export const translations = {
     error404Action: 'There is no such action here, or your role may not use it',
     error404Record: 'There is no such record',
     tooManySignIns: 'Too many failed sign-ins for this name: wait a while before trying again',
-    invalidCredentials: 'Wrong username, email or password',
     loginWelcome: 'Staff sign-in: use your username or email.',
   },
   components: {
@@ -65,5 +64,6 @@ export const translations = {
     audit_logs: { actions: { export: 'Export CSV' }, properties: { actor_id: 'Staff member', actor_role: 'Role', changes: 'Changes', target: 'Target', request_id: 'Request id' } },
     email_outbox: { actions: { retry: 'Retry' }, properties: { to_address: 'To', user_id: 'Member', last_error: 'Last error' } },
     job_runs: { properties: { job_name: 'Job', job_id: 'Agenda job id' } },
+    configuration: { actions: { list: 'Configuration' } },
   },
 };

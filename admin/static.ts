@@ -39,7 +39,8 @@ function cacheFor(version: string): RequestHandler {
  */
 export function backOfficeAssets(rootPath: string, version: string): express.Router {
   const router = express.Router();
-  router.use(compression());
+  // Production serves minified bundles compressed; development's unminified ones are local only.
+  if (process.env.NODE_ENV === 'production') router.use(compression());
   router.use('/metax/fonts', cacheFor(version), express.static(FONTS_DIR, { fallthrough: false, index: false, cacheControl: false }));
   router.use('/metax', cacheFor(version), express.static(ASSETS_DIR, { fallthrough: false, index: false, cacheControl: false }));
   router.use('/frontend/assets', cacheFor(version));

@@ -8,8 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const production = process.env.NODE_ENV === 'production';
+const given = process.env.ADMIN_JS_TMP_DIR;
 const { PREBUILT_DIR, COMPONENTS_DIR, devBundleDir } = await import('../admin/bundle-location.js');
-const outDir = production ? PREBUILT_DIR : devBundleDir();
+const outDir = given || (production ? PREBUILT_DIR : devBundleDir());
 process.env.ADMIN_JS_TMP_DIR = outDir;
 process.env.ADMIN_JS_SKIP_BUNDLE = 'false';
 

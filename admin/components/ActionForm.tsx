@@ -29,6 +29,8 @@ export interface FormSpec {
   submit: string;
   preview?: boolean;
   tone?: 'primary' | 'danger' | 'success';
+  /** Record fields shown above the form (what is being acted on). */
+  summary?: string[];
 }
 
 interface Reply {
@@ -136,6 +138,12 @@ const ActionForm = ({ action, resource, record }: ActionProps) => {
       }}
     >
       {spec.intro ? <p className="mx-intro">{spec.intro}</p> : null}
+      {spec.summary && record ? (
+        <Facts
+          testId="summary"
+          facts={Object.fromEntries(spec.summary.map((k) => [k, (record.populated?.[k] as { title?: string } | undefined)?.title ?? record.params?.[k] ?? '']))}
+        />
+      ) : null}
       {spec.fields.map((f) => (
         <div className="mx-field" key={f.name} data-testid={`field-${f.name}`}>
           <label htmlFor={`mx-${f.name}`}>{f.label}</label>

@@ -1,6 +1,6 @@
 import React from 'react';
 import { ValueGroup } from '@adminjs/design-system';
-import type { BasePropertyProps } from 'adminjs';
+import { useTranslation, type BasePropertyProps } from 'adminjs';
 import { Table } from './ui';
 
 interface Change {
@@ -10,7 +10,9 @@ interface Change {
 }
 
 /** An audit row's before and after as a readable diff: one line per changed field. */
-const AuditChanges = ({ property, record }: BasePropertyProps) => {
+const AuditChanges = ({ property, record, resource }: BasePropertyProps) => {
+  const { translateProperty } = useTranslation();
+  const label = translateProperty(property.path, resource.id);
   let changes: Change[];
   try {
     changes = JSON.parse(String(record?.params?.[property.path] ?? '[]')) as Change[];
@@ -18,7 +20,7 @@ const AuditChanges = ({ property, record }: BasePropertyProps) => {
     changes = [];
   }
   return (
-    <ValueGroup label={property.label}>
+    <ValueGroup label={label}>
       <Table
         head={['Field', 'Before', 'After']}
         empty="No recorded values"

@@ -13,6 +13,7 @@ import { defineResource } from '../resource.js';
 import { formAction } from '../forms.js';
 
 const ID = 'transactions';
+const SUMMARY = ['id', 'user_id', 'transaction_type', 'wallet_type', 'amount', 'fee', 'net_amount', 'wallet_address', 'requested_by', 'created_at'];
 const isPending = (ctx: ActionContext) => ctx.record?.params.status === 'pending';
 const decidable = (ctx: ActionContext) => isPending(ctx) && ['deposit', 'withdrawal', 'adjustment'].includes(String(ctx.record?.params.transaction_type));
 const showUrl = (ctx: ActionContext, id: number) => ctx.h.recordActionUrl({ resourceId: ID, recordId: String(id), actionName: 'show' });
@@ -106,7 +107,7 @@ export const transactionsResource = defineResource({
         'approve',
         'transactions.decide',
         formAction('record', {
-          form: { intro: 'Approve this transaction? A deposit is credited; a withdrawal is paid out net of its fee; an adjustment is posted.', fields: [], submit: 'Confirm approval', tone: 'success' },
+          form: { intro: 'Approve this transaction? A deposit is credited; a withdrawal is paid out net of its fee; an adjustment is posted.', fields: [], submit: 'Confirm approval', tone: 'success', summary: SUMMARY },
           schema: z.object({}),
           run: (actor, _input, ctx) => approve(actor, Number(ctx.record!.id()), {}),
           done: (row, ctx) => ({ message: approvalMessage(row), redirectUrl: showUrl(ctx, row.id) }),
@@ -127,6 +128,7 @@ export const transactionsResource = defineResource({
               { name: 'reason', label: 'Reason (for a rejection; sent to the member)', type: 'textarea' },
             ],
             submit: 'Save decision',
+            summary: SUMMARY,
           },
           schema: processBody,
           input: (p) => (p.decision === 'reject' ? { decision: 'reject', reason: p.reason ?? '', admin_notes: p.admin_notes } : { decision: p.decision, admin_notes: p.admin_notes, tx_hash: p.tx_hash }),
