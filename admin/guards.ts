@@ -2,6 +2,10 @@ import express, { type ErrorRequestHandler, type RequestHandler } from 'express'
 import formidable from 'express-formidable';
 import session from 'express-session';
 import type AdminJS from 'adminjs';
+import type { CurrentAdmin } from 'adminjs';
+import { simplePage } from './jobs.js';
+import { listSpecOf } from './resource.js';
+import { filtersFromQuery, sortOf, whereOf } from '../src/backoffice/list-filters.js';
 import { currentStaff } from '../src/auth/auth.service.js';
 import { AppError } from '../src/http/errors.js';
 
@@ -69,16 +73,35 @@ const refusalStatus: RequestHandler = (_req, res, next) => {
 
 const RESOURCE_PATH = /^\/(?:api\/)?resources\/([^/]+)(?:\/(?:actions|bulk)\/([^/]+)|\/records\/[^/]+\/([^/]+))?/;
 
-/** A resource or action that does not exist is a 404, not AdminJS's 500 "no resources with given id". */
+/**
+ * A resource or action that does not exist is a 404 (not AdminJS's 500 "no resources with given
+ * id"); one the signed-in role may not use is a 403, for its page and its API alike.
+ */
 function unknownResourceIs404(admin: AdminJS): RequestHandler {
-  return (req, _res, next) => {
+  return (req, res, next) => {
     const match = RESOURCE_PATH.exec(req.path);
     if (!match || !req.session.adminUser) return next();
     const [, resourceId, resourceAction, recordAction] = match;
     const resource = admin.resources.find((r) => r._decorated?.id() === decodeURIComponent(resourceId));
-    const action = resourceAction ?? recordAction;
-    if (!resource || (action && !resource.decorate().actions[decodeURIComponent(action)])) {
-      return next(new AppError(404, 'not_found', resource ? 'No such action' : 'No such resource'));
+    const name = resourceAction ?? recordAction ?? 'list';
+    const action = resource?.decorate().actions[decodeURIComponent(name)];
+    if (!resource || !action) return next(new AppError(404, 'not_found', resource ? 'No such action' : 'No such resource'));
+    // The list's allow-list, checked before AdminJS looks anything up (a reference filter would
+    // otherwise query the referenced table with whatever value was sent).
+    const query = req.query as Record<string, unknown>;
+    if (Object.keys(query).some((k) => k.startsWith('filters.') || k === 'sortBy')) {
+      const spec = listSpecOf(resource.decorate().id()) ?? { filters: {}, sortable: [] };
+      try {
+        whereOf(spec, filtersFromQuery(query));
+        sortOf(spec, typeof query.sortBy === 'string' ? query.sortBy : undefined, undefined);
+      } catch (error) {
+        return next(error);
+      }
+    }
+    // Opening an action's URL directly is refused like its button would be (access is role-only).
+    if (!action.isAccessible(req.session.adminUser as CurrentAdmin)) {
+      if (req.path.startsWith('/api/')) return next(new AppError(403, 'forbidden', 'Your role may not do this'));
+      return res.status(403).type('html').send(simplePage(admin.options.rootPath, 'Your role may not do this', `This needs another role than ${req.session.adminUser.role}.`));
     }
     next();
   };

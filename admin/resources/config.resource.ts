@@ -4,7 +4,7 @@ import { AdminConfig } from '../../src/config/admin-config.model.js';
 import { CONFIG, isConfigKey } from '../../src/config/config.catalogue.js';
 import { listConfig, updateConfig } from '../../src/config/config.service.js';
 import { db } from '../../src/db/database.js';
-import { AppError } from '../../src/http/errors.js';
+import { AppError, badRequest } from '../../src/http/errors.js';
 import { guarded, readOnlyActions } from '../access.js';
 import { actorOf } from '../actor.js';
 import { Components } from '../component-loader.js';
@@ -37,7 +37,10 @@ function fromText(key: keyof typeof CONFIG, text: string): unknown {
   }
 }
 
-async function list(_request: ActionRequest, _response: unknown, _ctx: ActionContext): Promise<ActionResponse> {
+async function list(request: ActionRequest, _response: unknown, _ctx: ActionContext): Promise<ActionResponse> {
+  // Every key, always: nothing to filter or sort by.
+  const asked = Object.keys(request.query ?? {}).find((k) => k.startsWith('filters.') || k === 'sortBy');
+  if (asked) throw badRequest('Configuration cannot be filtered or sorted', [{ field: asked, message: 'is not allowed here' }]);
   const entries = await listConfig();
   const ids = [...new Set(entries.map((e) => e.updated_by).filter((v): v is number => typeof v === 'number'))];
   const names = ids.length
