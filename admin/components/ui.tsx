@@ -87,7 +87,7 @@ export function Table({ head, rows, empty = 'Nothing yet' }: { head: string[]; r
     <div className="mx-table-wrap">
       <table className="mx-table">
         <thead>
-          <tr>{head.map((h) => <th key={h}>{h}</th>)}</tr>
+          <tr>{head.map((h, i) => <th key={i}>{h}</th>)}</tr>
         </thead>
         <tbody>
           {rows.map((cells, i) => (
