@@ -20,7 +20,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
  * The .tsx sources, also when running from dist/admin: they are bundled for the browser (by
  * AdminJS's rollup + babel), never compiled by tsc.
  */
-export const COMPONENTS_DIR = fs.existsSync(path.join(here, 'components')) ? path.join(here, 'components') : path.resolve(here, '..', '..', 'admin', 'components');
+export const COMPONENTS_DIR =
+  [path.join(here, 'components'), path.resolve(here, '..', '..', 'admin', 'components'), path.resolve('admin', 'components')].find((dir) => fs.existsSync(dir)) ??
+  path.join(here, 'components');
 /** The stylesheet, logo and font list of the back-office (served under /admin/metax/). */
 export const ASSETS_DIR = path.join(path.dirname(COMPONENTS_DIR), 'assets');
 /** Where `npm run build` writes the production bundle (dist/adminjs-bundle when running from dist/admin). */
