@@ -1,12 +1,8 @@
 import 'reflect-metadata';
-import { execFileSync, fork, spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { scratchServer } from './pg.js';
-import { startServer } from '../src/server.js';
-import { register } from '../src/auth/auth.service.js';
-import { adjustWallet } from '../src/wallets/transactions.service.js';
+import { benchServer, load, seedMembers, statusLine } from './http.js';
 import { verifyLedger } from '../src/wallets/ledger.verify.js';
-import { Decimal } from '../src/money/money.js';
 
 /**
  * bench:ledger — transfers over HTTP (~16 concurrent clients) against pgbench's tpcb-like script on
@@ -16,53 +12,18 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 64);
 
-interface LoadResult {
-  ok: number;
-  non2xx: number;
-  errors: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
 const pgServer = await scratchServer();
-const url = await pgServer.createDatabase(`metax_bench_${process.pid}`);
-const server = await startServer({
-  NODE_ENV: 'test',
-  LOG_LEVEL: 'silent',
-  PORT: '0',
-  DATABASE_URL: url,
-  ADMIN_PASSWORD: 'Bench-admin-pass1',
-  RATE_LIMIT_API_MAX: '100000000',
-  RATE_LIMIT_LOGIN_MAX: '100000',
-  DATA_DIR: '/tmp/metax-bench-data',
-  DB_POOL_MAX: process.env.DB_POOL_MAX ?? '16',
-});
+const server = await benchServer(await pgServer.createDatabase(`metax_bench_${process.pid}`));
 
 try {
   console.log(`seeding ${MEMBERS} members…`);
-  const tokens: string[] = [];
-  const staff = { id: 1, role: 'admin' as const };
-  for (let i = 0; i < MEMBERS; i++) {
-    const user = await register({ username: `bench_${i}`, email: `bench_${i}@metax.bench`, password: 'Bench-pass-123', first_name: 'Bench', last_name: String(i), sponsor_code: undefined });
-    await adjustWallet(staff, user.id, { wallet_type: 'available_fund', amount: new Decimal(1_000_000), reason: 'bench funds' });
-    const res = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: `bench_${i}`, password: 'Bench-pass-123' }) });
-    tokens.push(((await res.json()) as { access_token: string }).access_token);
-  }
+  const tokens = await seedMembers(server, MEMBERS);
 
   console.log(`transfers: ${CONNECTIONS} connections for ${DURATION}s…`);
   const cpuBefore = process.cpuUsage();
-  const result = await new Promise<LoadResult>((resolve, reject) => {
-    const child = fork(fileURLToPath(new URL('./transfer-load.ts', import.meta.url)), {
-      execArgv: ['--import', 'tsx'],
-      env: { ...process.env, BENCH_LOAD: JSON.stringify({ url: `${server.url}/api/transactions/transfer`, tokens, connections: CONNECTIONS, duration: DURATION }) },
-    });
-    child.once('message', (m) => resolve(m as LoadResult));
-    child.once('error', reject);
-    child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)));
-  });
+  const result = await load({ base: server.url, tokens, connections: CONNECTIONS, duration: DURATION, mix: 'transfers' });
   const cpu = process.cpuUsage(cpuBefore);
-  const { ok } = result;
+  const ok = result.statuses['201'] ?? 0;
   const transfersPerSecond = ok / DURATION;
   const report = await verifyLedger();
 
@@ -78,8 +39,8 @@ try {
   }
 
   console.log('\n== bench:ledger ==');
-  console.log(`transfers/s        ${transfersPerSecond.toFixed(0)}  (${ok} ok, ${result.non2xx} non-2xx, ${result.errors} errors, ${CONNECTIONS} connections, ${DURATION}s)`);
-  console.log(`latency ms         p50 ${result.p50}  p99 ${result.p99}  max ${result.max}`);
+  console.log(`transfers/s        ${transfersPerSecond.toFixed(0)}  (${statusLine(result.statuses)}, ${result.errors} errors, ${CONNECTIONS} connections, ${DURATION}s)`);
+  console.log(`latency ms         p50 ${result.p50}  p95 ${result.p95}  p99 ${result.p99}  max ${result.max}`);
   if (pgbenchTps) {
     console.log(`pgbench TPS        ${pgbenchTps.toFixed(0)}  (tpcb-like, scale 10, same server)`);
     console.log(`ratio              ${((transfersPerSecond / pgbenchTps) * 100).toFixed(1)} % of pgbench (target ≥ 50 %)`);

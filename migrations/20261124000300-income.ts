@@ -1,4 +1,5 @@
 import { sqlMigration } from '../src/db/migration.js';
+import { PLAN_LEVELS } from '../src/income/compensation-plan.js';
 
 const INCOME_TYPES = `'Direct Referral','Level Bonus','Staking Reward','Self Investment','Lifetime Reward'`;
 
@@ -29,7 +30,7 @@ CREATE TABLE incomes (
   income_type   varchar(30) NOT NULL CHECK (income_type IN (${INCOME_TYPES})),
   amount        numeric(20,8) NOT NULL CHECK (amount > 0),
   from_user_id  integer REFERENCES users(id),
-  level         smallint CHECK (level BETWEEN 1 AND 5),
+  level         smallint CHECK (level BETWEEN 1 AND ${PLAN_LEVELS}),
   description   text,
   status        varchar(20) NOT NULL DEFAULT 'completed' CHECK (status IN ('completed','reversed')),
   investment_id integer REFERENCES investments(id),

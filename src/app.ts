@@ -28,6 +28,7 @@ import { teamRoutes } from './team/team.routes.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { openApiDocument } from './http/openapi.js';
 import { rateLimits, type RateLimits } from './http/rate-limits.js';
+import { moneyGate } from './http/money-gate.js';
 
 export interface AppParts {
   env: Env;
@@ -88,6 +89,11 @@ export function buildApp(parts: AppParts): Express {
   const { env, logger } = parts;
   const app = express();
   app.disable('x-powered-by');
+  const limits = parts.limits ?? rateLimits(env);
+  // Every money route passes these (see defineRoute): the member's write limit, then the gate that
+  // bounds concurrent money writes per account and in all, keeping pool connections for reads.
+  const gate = moneyGate({ perAccount: env.MONEY_CONCURRENCY_PER_ACCOUNT, total: Math.max(1, env.DB_POOL_MAX - 2), waitMs: env.MONEY_QUEUE_WAIT_MS, maxQueue: 256 });
+  app.locals.moneyGuards = ((req, res, next) => limits.money(req, res, (err?: unknown) => (err ? next(err) : gate(req, res, next)))) satisfies RequestHandler;
   if (env.TRUST_PROXY) app.set('trust proxy', /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY);
 
   app.use(
@@ -125,7 +131,7 @@ export function buildApp(parts: AppParts): Express {
     cors({ origin: env.CORS_ORIGINS.length ? env.CORS_ORIGINS : false, credentials: false, maxAge: 600 }),
     jsonBody(env.BODY_LIMIT),
     passport.initialize(),
-    apiRouter(env, parts.limits ?? rateLimits(env)),
+    apiRouter(env, limits),
   );
   app.get('/', (_req, res) => res.redirect('/api/docs'));
   app.use(notFoundHandler);

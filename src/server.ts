@@ -12,6 +12,8 @@ import { healthOnly } from './http/health.js';
 import { setupNotifications } from './notify/setup.js';
 import { configureCoinGecko } from './feed/coingecko.client.js';
 import { rateLimits } from './http/rate-limits.js';
+import { configureStaking, markInterruptedRuns } from './staking/staking.service.js';
+import { startChangeFeed, stopChangeFeed } from './db/change-feed.js';
 
 export interface RunningServer {
   env: Env;
@@ -43,11 +45,16 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
   let ready = false;
   try {
     await migrateAndSeed(connection.url, { sequelize: database.sequelize, env, logger });
+    await startChangeFeed(connection.url, logger);
+    const interrupted = await markInterruptedRuns();
+    if (interrupted) logger.warn({ interrupted }, 'staking runs whose process stopped were marked interrupted; their days stay owed');
   } catch (error) {
+    await stopChangeFeed();
     await connection.close();
     throw error;
   }
 
+  configureStaking({ batchSize: env.STAKING_BATCH_SIZE });
   configureTokens({ secret: env.JWT_SECRET_KEY, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, expiresInSeconds: env.JWT_EXPIRES_SECONDS });
   installJwtStrategy();
   configureCoinGecko({ baseUrl: env.COINGECKO_API_URL, apiKey: env.COINGECKO_API_KEY, timeoutMs: env.COINGECKO_TIMEOUT_MS, retryLimit: env.COINGECKO_RETRY_LIMIT, retryBaseMs: env.COINGECKO_RETRY_BASE_MS, maxRetryAfterMs: env.COINGECKO_MAX_RETRY_AFTER_MS });
@@ -56,6 +63,7 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
   try {
     jobs = await createJobs({ pool: database.pool, env, logger });
   } catch (error) {
+    await stopChangeFeed();
     await connection.close();
     throw error;
   }
@@ -105,6 +113,7 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env): Prom
         await closed;
         await jobs.stop(env.SHUTDOWN_TIMEOUT_MS).catch((err) => logger.warn({ err }, 'job drain failed'));
         mailer.close();
+        await stopChangeFeed();
         await connection.close();
         logger.info('metax stopped');
       })();

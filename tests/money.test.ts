@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { signUp, staffToken, startTestServer, type TestServer } from './helpers/server.js';
 import { balances, expectBooksBalanced, fund, setConfig } from './helpers/money.js';
 
@@ -148,6 +148,8 @@ describe('withdrawals', () => {
   });
 
   it('lets exactly 50 of 100 parallel withdrawals of 10 through from a balance of 500', async () => {
+    await setConfig(t, admin, { max_pending_per_member: 100 });
+    onTestFinished(() => setConfig(t, admin, { max_pending_per_member: 5 }));
     const m = await signUp(t);
     await fund(t, m, finance, '500', 'available_fund');
     await t.request('POST', '/api/transactions/transfer', { token: m.token, body: { amount: '500', from_wallet: 'available_fund', to_wallet: 'main_balance' } });

@@ -1,75 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../src/db/embedded.js';
+import { spawnServer as spawnChild, waitReady, type Child } from './helpers/child.js';
 
 /**
  * The real entry point (src/main.ts) as a child process: embedded PostgreSQL under a temp
  * DATA_DIR, restarts, crash recovery, signals and configuration errors.
  */
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 let dataDir: string;
 
-interface Child {
-  proc: ChildProcess;
-  port: number;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Spawns `node --import tsx src/main.ts` with a clean environment (no inherited DATABASE_URL). */
-async function spawnServer(env: Record<string, string> = {}): Promise<Child> {
-  const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      ADMIN_PASSWORD: 'Adm1n-process-test',
-      SHUTDOWN_TIMEOUT_MS: '3000',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  proc.stdout!.on('data', (chunk) => (output += chunk));
-  proc.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  return { proc, port, output: () => output, exited };
-}
-
-async function waitReady(child: Child, timeoutMs = 60_000): Promise<number> {
-  const started = Date.now();
-  let exitCode: number | null | undefined;
-  void child.exited.then((code) => (exitCode = code));
-  while (Date.now() - started < timeoutMs) {
-    if (exitCode !== undefined) throw new Error(`server exited (${exitCode}) before ready:\n${child.output()}`);
-    const ok = await fetch(`http://127.0.0.1:${child.port}/readyz`).then((r) => r.status === 200, () => false);
-    if (ok) return Date.now() - started;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server not ready within ${timeoutMs} ms:\n${child.output()}`);
-}
+/** Spawns the server on this test's DATA_DIR with the admin password the tests use. */
+const spawnServer = (env: Record<string, string> = {}) => spawnChild({ DATA_DIR: dataDir, ADMIN_PASSWORD: 'Adm1n-process-test', ...env });
 
 async function stop(child: Child): Promise<{ code: number | null; ms: number }> {
   const started = Date.now();

@@ -13,6 +13,7 @@ import type { registerBody } from '../users/users.schemas.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { generateReferralCode } from './referral-code.js';
 import { RevokedToken } from './revoked-token.model.js';
+import { forgetToken } from './token-cache.js';
 import { signAccessToken } from './tokens.js';
 import type { AuthUser } from './passport.js';
 
@@ -122,4 +123,5 @@ export async function logout(user: AuthUser): Promise<void> {
     where: { jti: user.jti },
     defaults: { jti: user.jti, user_id: user.id, expires_at: new Date(user.exp * 1000) },
   });
+  forgetToken(user.jti);
 }

@@ -1,12 +1,11 @@
 import { createSecretKey } from 'node:crypto';
 import passport from 'passport';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
-import { QueryTypes } from 'sequelize';
 import type { NextFunction, Request, Response } from 'express';
-import { db } from '../db/database.js';
 import type { Role } from '../users/user.model.js';
 import { AppError, unauthorized } from '../http/errors.js';
 import { tokenClaims, tokenSettings } from './tokens.js';
+import { lookUpOwner } from './token-cache.js';
 
 export interface AuthUser {
   id: number;
@@ -24,14 +23,6 @@ declare global {
   }
 }
 
-interface TokenOwner {
-  id: number;
-  username: string;
-  role: Role;
-  is_active: boolean;
-  token_version: number;
-  revoked: boolean;
-}
 
 export function installJwtStrategy(): void {
   const s = tokenSettings();
@@ -56,17 +47,11 @@ export function installJwtStrategy(): void {
   );
 }
 
-/** One round trip: the owner's current state and whether this token id was logged out. */
 async function resolveTokenOwner(payload: unknown): Promise<AuthUser> {
   const claims = tokenClaims.safeParse(payload);
   if (!claims.success) throw unauthorized('Invalid token');
   const { sub, jti, ver, exp } = claims.data;
-  const [owner] = await db().query<TokenOwner>(
-    `SELECT u.id, u.username, u.role, u.is_active, u.token_version,
-            EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = :jti) AS revoked
-       FROM users u WHERE u.id = :id`,
-    { replacements: { id: Number(sub), jti }, type: QueryTypes.SELECT },
-  );
+  const owner = await lookUpOwner(Number(sub), jti);
   if (!owner || owner.revoked || owner.token_version !== ver) throw unauthorized('Token is no longer valid');
   if (!owner.is_active) throw new AppError(403, 'account_disabled', 'This account is deactivated');
   return { id: owner.id, username: owner.username, role: owner.role, jti, exp };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Decimal, isExactNumber } from '../money/money.js';
 import { INCOME_WALLETS, WALLET_TYPES } from '../wallets/wallet-types.js';
+import { PLAN_LEVEL_KEYS } from '../income/compensation-plan.js';
 
 /** Configuration values are stored as JSON; amounts as decimal strings so nothing passes through a float. */
 const amount = z
@@ -17,7 +18,7 @@ const count = z.number().int().min(0);
 
 const referralRates = z
   .record(z.string(), percent)
-  .refine((r) => ['1', '2', '3', '4', '5'].every((k) => k in r) && Object.keys(r).length === 5, 'must have exactly the levels 1-5');
+  .refine((r) => PLAN_LEVEL_KEYS.every((k) => k in r) && Object.keys(r).length === PLAN_LEVEL_KEYS.length, `must have exactly the levels 1-${PLAN_LEVEL_KEYS.length}`);
 
 const transferRule = z.object({ from: moneyWallet, to: moneyWallet }).refine((r) => r.from !== r.to, 'from and to must differ');
 
@@ -72,6 +73,7 @@ export const CONFIG = {
   deposit_wallets: entry(walletList, ['available_fund'], 'Wallets a deposit may credit'),
   withdrawal_wallets: entry(walletList, ['main_balance'], 'Wallets a withdrawal may debit'),
   transfer_rules: entry(z.array(transferRule), defaultTransferRules, 'Allowed wallet-to-wallet transfers'),
+  max_pending_per_member: entry(z.number().int().min(1).max(1000), 5, 'Most pending deposits a member may have open at once, and separately pending withdrawals'),
   min_investment: entry(amount, '10', 'Smallest investment (MXC)'),
   investment_source_wallet: entry(moneyWallet, 'available_fund', 'Wallet an investment is paid from'),
   self_investment_bonus_rate: entry(percent, '0', 'Self investment bonus, percent of each investment'),

@@ -5,18 +5,29 @@ import type { Actor } from '../audit/actor.js';
 import { audit } from '../audit/audit.service.js';
 import { AdminConfig } from './admin-config.model.js';
 import { CONFIG, CONFIG_KEYS, isConfigKey, type ConfigKey, type ConfigValue } from './config.catalogue.js';
+import { FeedCache } from '../db/feed-cache.js';
+import { feedGeneration, onChange } from '../db/change-feed.js';
+
+/** The stored values, kept while the change feed is live: any write to admin_configs drops them everywhere. */
+const cache = new FeedCache<'all', Map<string, unknown>>(60_000, 1);
+onChange((message) => message === 'admin_configs' && cache.clear());
+
+async function storedValues(tx?: Transaction): Promise<Map<string, unknown>> {
+  const cached = cache.get('all');
+  if (cached) return cached;
+  const generation = feedGeneration();
+  const rows = await db().query<{ key: string; value: unknown }>('SELECT key, value FROM admin_configs', { type: QueryTypes.SELECT, transaction: tx });
+  const stored = new Map(rows.map((r) => [r.key, r.value]));
+  cache.set('all', stored, generation);
+  return stored;
+}
 
 /**
- * Reads configuration fresh from the database (inside the caller's transaction when given), so a
- * staff change applies to every operation that starts after it, on every instance.
+ * Current configuration: a staff change applies to every operation that starts after it, on every
+ * instance (the change feed drops each instance's copy at commit).
  */
 export async function getConfig<K extends ConfigKey>(keys: readonly K[], tx?: Transaction): Promise<{ [P in K]: ConfigValue<P> }> {
-  const rows = await db().query<{ key: K; value: unknown }>('SELECT key, value FROM admin_configs WHERE key IN (:keys)', {
-    replacements: { keys },
-    type: QueryTypes.SELECT,
-    transaction: tx,
-  });
-  const stored = new Map(rows.map((r) => [r.key, r.value]));
+  const stored = await storedValues(tx);
   const out = {} as { [P in K]: ConfigValue<P> };
   for (const key of keys) {
     const entry = CONFIG[key];

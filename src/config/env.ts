@@ -31,6 +31,8 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   EMBEDDED_PG_PORT: port.default(0),
   DB_POOL_MAX: positiveInt.default(10),
+  DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   MONGODB_URL: optionalText,
 
   MAIL_SERVER: optionalText,
@@ -64,6 +66,11 @@ const schema = z.object({
   RATE_LIMIT_LOGIN_WINDOW_SECONDS: positiveInt.default(900),
   RATE_LIMIT_API_MAX: positiveInt.default(1000),
   RATE_LIMIT_API_WINDOW_SECONDS: positiveInt.default(60),
+  RATE_LIMIT_MONEY_MAX: positiveInt.default(60),
+  RATE_LIMIT_MONEY_WINDOW_SECONDS: positiveInt.default(60),
+  STAKING_BATCH_SIZE: positiveInt.max(1_000_000).default(20_000),
+  MONEY_CONCURRENCY_PER_ACCOUNT: positiveInt.max(100).default(2),
+  MONEY_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
 
   JOBS_LOCK_LIFETIME_MS: positiveInt.default(10 * 60_000),
   JOBS_PROCESS_EVERY: z.string().default('5 seconds'),

@@ -18,7 +18,7 @@ export async function connect(env: Env, logger: Logger): Promise<Connection> {
     embedded = await startEmbeddedPostgres({ dir: path.join(env.DATA_DIR, 'pg'), port: env.EMBEDDED_PG_PORT, database: 'metax', logger });
     url = embedded.url;
   }
-  const database = openDatabase(url, { poolMax: env.DB_POOL_MAX, logger });
+  const database = openDatabase(url, { poolMax: env.DB_POOL_MAX, logger, timeouts: { lockMs: env.DB_LOCK_TIMEOUT_MS, statementMs: env.DB_STATEMENT_TIMEOUT_MS } });
   return {
     url,
     database,

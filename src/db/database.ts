@@ -15,11 +15,20 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function openDatabase(url: string, opts: { poolMax: number; logger: Logger }): Database {
+export interface Timeouts {
+  /** Longest wait for a row lock before the statement fails (a pile-up answers 503, not a stall). */
+  lockMs: number;
+  /** Longest statement; jobs that scan everything lift it for their own transaction (see unbounded). */
+  statementMs: number;
+}
+
+export function openDatabase(url: string, opts: { poolMax: number; logger: Logger; timeouts?: Timeouts }): Database {
   const sequelize = new Sequelize(url, {
     dialect: 'postgres',
     logging: false,
     models,
+    // Set once per connection (no round trip per transaction); 0 = no limit.
+    dialectOptions: opts.timeouts ? { lock_timeout: opts.timeouts.lockMs, statement_timeout: opts.timeouts.statementMs } : {},
     pool: { max: opts.poolMax, min: 0, idle: 10_000 },
     define: { underscored: true, timestamps: false },
   });
@@ -52,6 +61,11 @@ export function rawPool(): pg.Pool {
 export function db(): Sequelize {
   if (!current) throw new Error('database is not open');
   return current;
+}
+
+/** Lifts the statement timeout for the rest of a job's transaction (a scan of every member). */
+export async function unbounded(tx: Transaction): Promise<void> {
+  await db().query(`SET LOCAL statement_timeout = 0`, { transaction: tx });
 }
 
 /** Runs `work` in a new transaction, or inside `outer` when the caller already has one. */

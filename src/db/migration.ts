@@ -10,9 +10,12 @@ function queryInterface(caller: Caller): QueryInterface {
   return 'context' in caller ? caller.context : caller;
 }
 
+/** A schema change on a large table may take long: no statement or lock limit while it runs. */
+const unlimited = (sql: string) => `SET statement_timeout = 0; SET lock_timeout = 0;\n${sql}\n;RESET statement_timeout; RESET lock_timeout;`;
+
 export function sqlMigration(upSql: string, downSql: string) {
   return {
-    up: async (caller: Caller) => void (await queryInterface(caller).sequelize.query(upSql)),
-    down: async (caller: Caller) => void (await queryInterface(caller).sequelize.query(downSql)),
+    up: async (caller: Caller) => void (await queryInterface(caller).sequelize.query(unlimited(upSql))),
+    down: async (caller: Caller) => void (await queryInterface(caller).sequelize.query(unlimited(downSql))),
   };
 }

@@ -35,6 +35,8 @@ export interface RateLimits {
   api: RequestHandler;
   register: RequestHandler;
   login: RequestHandler;
+  /** Money writes per member account (staff act on many members and are audited instead). */
+  money: RequestHandler;
 }
 
 /** The back-office sign-in form (AdminJS, parsed by express-formidable) names the login `email`. */
@@ -52,6 +54,12 @@ export function rateLimits(env: Env): RateLimits {
   return {
     api: limiter({ windowSeconds: env.RATE_LIMIT_API_WINDOW_SECONDS, max: env.RATE_LIMIT_API_MAX, skip: isMoneyRequest }),
     register: limiter({ windowSeconds: env.RATE_LIMIT_REGISTER_WINDOW_SECONDS, max: env.RATE_LIMIT_REGISTER_MAX }),
+    money: limiter({
+      windowSeconds: env.RATE_LIMIT_MONEY_WINDOW_SECONDS,
+      max: env.RATE_LIMIT_MONEY_MAX,
+      key: (req) => `member:${req.user!.id}`,
+      skip: (req) => req.user?.role !== 'member',
+    }),
     login: limiter({
       windowSeconds: env.RATE_LIMIT_LOGIN_WINDOW_SECONDS,
       max: env.RATE_LIMIT_LOGIN_MAX,

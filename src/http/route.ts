@@ -5,7 +5,9 @@ import { can, type Permission } from '../auth/permissions.js';
 import { badRequest, forbidden } from './errors.js';
 import { errorSchema, registry } from './openapi.js';
 import { parse } from './validate.js';
-import { idempotency } from './idempotency.js';
+import { claimKey, idempotencyKeyOf, rememberReply, sendReply, type Reply } from './idempotency.js';
+import { errorBody, toAppError } from './error-handler.js';
+import { moneyUnit } from '../wallets/lock-order.js';
 
 /**
  * public: no token; user: anyone signed in (profile, settings, password, logout); member: a member
@@ -70,7 +72,8 @@ export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
   else if (spec.access !== 'public' && spec.access !== 'user') guards.push(requirePermission(spec.access));
 
   if (spec.money) {
-    guards.push(idempotency);
+    // Per-account rate limit and concurrency gate, built per app from its settings.
+    guards.push((req, res, next) => (req.app.locals.moneyGuards as RequestHandler)(req, res, next));
     moneyRoutes.push({ method: spec.method.toUpperCase(), pattern: new RegExp(`^${spec.path.replace(/:\w+/g, '[^/]+')}/?$`) });
   }
 
@@ -79,8 +82,35 @@ export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
     const body = spec.body ? parse(spec.body, req.body ?? {}) : req.body;
     const query = (spec.query ? parse(spec.query, req.query, 'Query') : req.query) as z.output<Q>;
     const params = (spec.params ? parse(spec.params, req.params, 'Path') : req.params) as z.output<P>;
-    const result = await handler({ body, query, params, user: req.user as AuthUser, req, res });
-    if (!res.headersSent) res.status(status).json(result);
+    const run = async () => handler({ body, query, params, user: req.user as AuthUser, req, res });
+    try {
+      const key = spec.money ? idempotencyKeyOf(req) : undefined;
+      if (!key) {
+        const result = await run();
+        if (!res.headersSent) res.status(status).json(result);
+        return;
+      }
+      let reply: Reply;
+      try {
+        reply = await moneyUnit(async (tx) => {
+          const stored = await claimKey(tx, key);
+          if (stored) return stored;
+          const fresh = { status, body: JSON.stringify(await run()) };
+          await rememberReply(key, fresh, tx);
+          return fresh;
+        });
+      } catch (err) {
+        const error = toAppError(err, req);
+        // A refusal moved nothing and is replayed as it was; a busy or failed unit is retried.
+        if (error.status >= 400 && error.status < 500 && error.status !== 429 && !error.code.startsWith('idempotency_')) {
+          await rememberReply(key, { status: error.status, body: JSON.stringify(errorBody(error)) });
+        }
+        throw error;
+      }
+      sendReply(res, reply);
+    } finally {
+      (res.locals.releaseMoneySlot as (() => void) | undefined)?.();
+    }
   });
 
   declared.set(`${spec.method.toUpperCase()} /api${spec.path}`, spec.access);

@@ -1,6 +1,9 @@
 import { QueryTypes, type Transaction } from 'sequelize';
-import { db, inTransaction } from '../db/database.js';
-import { Decimal, ZERO, formatMoney } from '../money/money.js';
+import { db, unbounded } from '../db/database.js';
+import { Decimal, MAX_AMOUNT, ZERO, formatMoney } from '../money/money.js';
+import { moneyUnit } from '../wallets/lock-order.js';
+import { outOfRange } from '../wallets/ledger.service.js';
+import { earnerSql } from './compensation-plan.js';
 import type { Actor } from '../audit/actor.js';
 import { audit } from '../audit/audit.service.js';
 import { creditIncomesInBulk } from './income.service.js';
@@ -26,7 +29,7 @@ async function recipients(input: Distribution, tx?: Transaction) {
     `SELECT u.id AS user_id, u.username,
             CASE WHEN :rate::numeric IS NULL THEN :amount::numeric ELSE trunc(w.balance * :rate::numeric / 100, 8) END AS amount
        FROM users u JOIN wallets w ON w.user_id = u.id AND w.wallet_type = 'my_investment'
-      WHERE u.is_active AND u.role = 'member' AND (:everyone OR u.id = ANY(ARRAY[:ids]::int[]))
+      WHERE ${earnerSql('u')} AND (:everyone OR u.id = ANY(ARRAY[:ids]::int[]))
       ORDER BY u.id`,
     {
       replacements: {
@@ -62,9 +65,11 @@ export async function previewDistribution(input: Distribution) {
  * members, never staff. One transaction; one bulk posting per chunk of members. Audited.
  */
 export async function distributeIncome(actor: Actor, input: Distribution) {
-  return inTransaction(async (tx) => {
+  return moneyUnit(async (tx) => {
+    await unbounded(tx);
     const everyone = input.user_ids === 'all_active';
     const { credits, skipped } = await recipients(input, tx);
+    if (credits.reduce((sum, c) => sum.plus(c.amount), ZERO).gt(MAX_AMOUNT)) throw outOfRange('distribution total');
     let total = ZERO;
     for (let i = 0; i < credits.length; i += CHUNK) {
       const result = await creditIncomesInBulk(tx, {

@@ -16,9 +16,6 @@ export interface IncomeCredit {
   investmentId?: number | null;
 }
 
-/** Truncates to 8 places: the platform never pays a rounding remainder it does not owe. */
-export const down8 = (value: Decimal) => value.toDecimalPlaces(SCALE, Decimal.ROUND_DOWN);
-
 /** Income rows beside a posting, in one statement. */
 export async function insertIncomes(tx: Transaction, postingId: number, credits: IncomeCredit[]): Promise<void> {
   if (credits.length === 0) return;

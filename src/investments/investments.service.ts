@@ -1,19 +1,20 @@
 import { QueryTypes, type Transaction } from 'sequelize';
-import { db, inTransaction } from '../db/database.js';
+import { db } from '../db/database.js';
 import { getConfig } from '../config/config.service.js';
 import { conflict, notFound, unprocessable } from '../http/errors.js';
 import { offsetOf, type Page } from '../http/pagination.js';
 import { Decimal, formatMoney } from '../money/money.js';
 import type { Actor } from '../audit/actor.js';
 import { audit } from '../audit/audit.service.js';
-import { lockAhead, post } from '../wallets/ledger.service.js';
+import { post } from '../wallets/ledger.service.js';
+import { lockMembers, lockRecord, lockWallets, moneyUnit, walletKey, type WalletKey } from '../wallets/lock-order.js';
 import type { WalletType } from '../wallets/wallet-types.js';
 import { MoneyTransaction } from '../wallets/transaction.model.js';
-import { creditIncomes, down8, type IncomeCredit } from '../income/income.service.js';
+import { creditIncomes, type IncomeCredit } from '../income/income.service.js';
 import { INCOME_EXPENSE, INCOME_WALLET } from '../income/income-types.js';
 import { recordDebt } from '../income/debts.service.js';
 import { evaluateRanks } from '../ranks/ranks.service.js';
-import { commissionsFor, type Upline } from './commissions.js';
+import { commissionsFor, down8, earnerSql, type Upline } from '../income/compensation-plan.js';
 
 export interface InvestmentRow {
   id: number;
@@ -44,41 +45,63 @@ export function toView(i: InvestmentRow) {
 const select = <T extends object>(tx: Transaction, sql: string, replacements: Record<string, unknown>) =>
   db().query<T>(sql, { replacements, type: QueryTypes.SELECT, transaction: tx });
 
-/** Locks the investor's and uplines' user rows in id order and moves principal and team volume. */
+/** Moves principal and team volume on member rows the unit already holds (level 3 of the lock order). */
 async function moveVolume(tx: Transaction, investorId: number, uplineIds: number[], delta: Decimal) {
+  await lockMembers(tx, [investorId, ...uplineIds]);
+  // A volume pushed past NUMERIC(20,8) fails here (22003) and answers 422; a reversal never takes
+  // a drifted volume below zero (the nightly repair recomputes it).
   await db().query(
     `UPDATE users SET total_investment = users.total_investment + CASE WHEN users.id = :investorId THEN :delta::numeric ELSE 0 END,
-                      team_volume = users.team_volume + CASE WHEN users.id = :investorId THEN 0 ELSE :delta::numeric END
-       FROM (SELECT id FROM users WHERE id IN (:ids) ORDER BY id FOR UPDATE) l
-      WHERE users.id = l.id`,
+                      team_volume = greatest(0, users.team_volume + CASE WHEN users.id = :investorId THEN 0 ELSE :delta::numeric END)
+      WHERE users.id IN (:ids)`,
     { replacements: { investorId, ids: [investorId, ...uplineIds], delta: delta.toFixed(8) }, type: QueryTypes.UPDATE, transaction: tx },
   );
 }
 
+/** The wallets a rank promotion may pay a lifetime reward into, for each member. */
+const rankWallets = (ids: number[]): WalletKey[] =>
+  ids.flatMap((userId) => [
+    { userId, wallet: 'lifetime_reward' as WalletType },
+    { userId, wallet: 'total_income' as WalletType },
+  ]);
+
 /**
- * An investment: principal from the source wallet into my_investment, commissions to active uplines
- * on levels 1-5, the optional self bonus, ranks re-evaluated for the investor and uplines — all in one
- * DB transaction with a fixed number of statements whatever the size of anyone's team.
+ * An investment: principal from the source wallet into my_investment, commissions to earning
+ * uplines, the optional self bonus, ranks re-evaluated for the investor and uplines — one unit of
+ * work in the lock order (every wallet it may touch, then the member rows), with a fixed number of
+ * statements whatever the size of anyone's team.
  */
 export async function invest(userId: number, amount: Decimal) {
-  return inTransaction(async (tx) => {
-    const config = await getConfig(
-      ['min_investment', 'investment_source_wallet', 'referral_rates', 'self_investment_bonus_rate', 'commission_compression', 'rank_rules'],
-      tx,
-    );
-    if (amount.lt(config.min_investment)) {
-      throw unprocessable('below_minimum', `The minimum investment is ${config.min_investment}`, [{ field: 'amount', message: `must be at least ${config.min_investment}` }]);
-    }
-    // The config schema keeps my_investment and total_income out of this key.
-    const source = config.investment_source_wallet;
-    const [investor] = await select<{ username: string; is_active: boolean }>(tx, `SELECT username, is_active FROM users WHERE id = :userId`, { userId });
+  const config = await getConfig(['min_investment', 'investment_source_wallet', 'referral_rates', 'self_investment_bonus_rate', 'commission_compression', 'rank_rules']);
+  if (amount.lt(config.min_investment)) {
+    throw unprocessable('below_minimum', `The minimum investment is ${config.min_investment}`, [{ field: 'amount', message: `must be at least ${config.min_investment}` }]);
+  }
+  // The config schema keeps my_investment and total_income out of this key.
+  const source = config.investment_source_wallet;
+  return moneyUnit(async (tx) => {
+    const [investor] = await select<{ username: string }>(tx, `SELECT username FROM users WHERE id = :userId`, { userId });
     const uplines = await select<Upline>(
       tx,
-      `SELECT r.referrer_id, r.level, u.is_active AND u.role = 'member' AS is_active
+      `SELECT r.referrer_id, r.level, ${earnerSql('u')} AS is_earner
          FROM referrals r JOIN users u ON u.id = r.referrer_id WHERE r.referred_id = :userId ORDER BY r.level`,
       { userId },
     );
-    await moveVolume(tx, userId, uplines.map((u) => u.referrer_id), amount);
+    const uplineIds = uplines.map((u) => u.referrer_id);
+    const commissions = commissionsFor(userId, amount, uplines, config.referral_rates, config.commission_compression);
+    const selfBonus = down8(amount.times(config.self_investment_bonus_rate).dividedBy(100));
+
+    const wallets = await lockWallets(tx, [
+      { userId, wallet: source },
+      { userId, wallet: 'my_investment' },
+      ...commissions.map((c) => ({ userId: c.userId, wallet: INCOME_WALLET[c.type] })),
+      ...(selfBonus.gt(0) ? [{ userId, wallet: INCOME_WALLET['Self Investment'] }] : []),
+      ...rankWallets([userId, ...uplineIds]),
+    ]);
+    // Refused before anything is written (the ledger would refuse it too, after the inserts).
+    if (new Decimal(wallets.get(walletKey(userId, source))!.balance).lt(amount)) {
+      throw unprocessable('insufficient_funds', `Insufficient funds in ${source}`, [{ field: 'amount', message: `exceeds the available ${source} balance` }]);
+    }
+    await moveVolume(tx, userId, uplineIds, amount);
 
     const transaction = await MoneyTransaction.create(
       {
@@ -100,29 +123,6 @@ export async function invest(userId: number, amount: Decimal) {
       `INSERT INTO investments (user_id, amount, source_wallet, transaction_id) VALUES (:userId, :amount, :source, :transactionId) RETURNING *`,
       { userId, amount: amount.toFixed(8), source, transactionId: transaction.id },
     );
-
-    const commissions = commissionsFor(
-      { investorId: userId, investmentId: row.id, amount, investorName: investor.username },
-      uplines,
-      config.referral_rates,
-      config.commission_compression,
-    );
-    const selfBonus = down8(amount.times(config.self_investment_bonus_rate).dividedBy(100));
-    const bonus: IncomeCredit[] = selfBonus.gt(0)
-      ? [{ userId, type: 'Self Investment', amount: selfBonus, investmentId: row.id, description: `Self investment bonus (${config.self_investment_bonus_rate}%) on ${amount.toFixed(8)}` }]
-      : [];
-    const touched = [...commissions, ...bonus].flatMap((c) => [
-      { userId: c.userId, wallet: INCOME_WALLET[c.type] },
-      { userId: c.userId, wallet: 'total_income' as WalletType },
-    ]);
-    // Lifetime rewards a promotion may pay below are locked now too, so every wallet lock of this
-    // transaction is taken in one ascending-id pass.
-    const rankWallets = [userId, ...uplines.map((u) => u.referrer_id)].flatMap((id) => [
-      { userId: id, wallet: 'lifetime_reward' as WalletType },
-      { userId: id, wallet: 'total_income' as WalletType },
-    ]);
-    await lockAhead(tx, [{ userId, wallet: source }, { userId, wallet: 'my_investment' }, ...touched, ...rankWallets]);
-
     await post(tx, {
       kind: 'investment',
       transactionId: transaction.id,
@@ -132,9 +132,21 @@ export async function invest(userId: number, amount: Decimal) {
         { userId, wallet: 'my_investment', credit: amount },
       ],
     });
-    await creditIncomes(tx, 'commission', commissions);
+    const onInvestment = { fromUserId: userId, investmentId: row.id };
+    await creditIncomes(
+      tx,
+      'commission',
+      commissions.map((c) => ({
+        ...c,
+        ...onInvestment,
+        description: `${c.level === 1 ? 'Direct referral commission' : `Level ${c.level} bonus`} on ${investor.username}'s investment of ${amount.toFixed(8)}`,
+      })),
+    );
+    const bonus: IncomeCredit[] = selfBonus.gt(0)
+      ? [{ userId, type: 'Self Investment', amount: selfBonus, investmentId: row.id, description: `Self investment bonus (${config.self_investment_bonus_rate}%) on ${amount.toFixed(8)}` }]
+      : [];
     await creditIncomes(tx, 'bonus', bonus);
-    await evaluateRanks(tx, [userId, ...uplines.map((u) => u.referrer_id)], config.rank_rules);
+    await evaluateRanks(tx, [userId, ...uplineIds], config.rank_rules);
     return { investment: toView(row), transaction };
   });
 }
@@ -161,20 +173,20 @@ interface PaidIncome {
  * the shortfall becomes a debt that their future income repays first. Audited.
  */
 export async function reverseInvestment(actor: Actor, investmentId: number, reason: string) {
-  return inTransaction(async (tx) => {
-    const [inv] = await select<InvestmentRow>(tx, `SELECT * FROM investments WHERE id = :investmentId FOR UPDATE`, { investmentId });
+  return moneyUnit(async (tx) => {
+    const inv = await lockRecord<InvestmentRow>(tx, 'investments', 'id = :investmentId', { investmentId });
     if (!inv) throw notFound('Investment');
     if (inv.status !== 'active') throw conflict('already_reversed', 'This investment has already been reversed');
     const amount = new Decimal(inv.amount);
     const source = inv.source_wallet as WalletType;
     const uplines = await select<{ referrer_id: number }>(tx, `SELECT referrer_id FROM referrals WHERE referred_id = :userId`, { userId: inv.user_id });
-    await moveVolume(tx, inv.user_id, uplines.map((u) => u.referrer_id), amount.negated());
+    // The investment's row lock covers its incomes: only a reversal changes them.
     const incomes = await select<PaidIncome>(
       tx,
-      `SELECT id, user_id, income_type, amount FROM incomes WHERE investment_id = :investmentId AND status = 'completed' ORDER BY id FOR UPDATE`,
+      `SELECT id, user_id, income_type, amount FROM incomes WHERE investment_id = :investmentId AND status = 'completed' ORDER BY id`,
       { investmentId },
     );
-    const balances = await lockAhead(tx, [
+    const locked = await lockWallets(tx, [
       { userId: inv.user_id, wallet: source },
       { userId: inv.user_id, wallet: 'my_investment' },
       ...incomes.flatMap((i) => [
@@ -182,6 +194,8 @@ export async function reverseInvestment(actor: Actor, investmentId: number, reas
         { userId: i.user_id, wallet: 'total_income' as WalletType },
       ]),
     ]);
+    const balances = new Map([...locked].map(([key, w]) => [key, new Decimal(w.balance)]));
+    await moveVolume(tx, inv.user_id, uplines.map((u) => u.referrer_id), amount.negated());
     await post(tx, {
       kind: 'investment_reversal',
       transactionId: inv.transaction_id ?? undefined,

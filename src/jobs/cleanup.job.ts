@@ -1,6 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import { db } from '../db/database.js';
 import { abandonStaleRuns } from './job-runs.service.js';
+import { markInterruptedRuns } from '../staking/staking.service.js';
 import type { JobSpec } from './job-spec.js';
 
 /** Runs one DELETE and returns how many rows it removed. */
@@ -32,6 +33,7 @@ export const cleanupJob: JobSpec = {
       sessions: await deleted(`DELETE FROM session WHERE expire < now()`),
       idempotency_keys: await deleted(`DELETE FROM idempotency_keys WHERE expires_at < now()`),
       abandoned_runs: await abandonStaleRuns(),
+      interrupted_staking_runs: await markInterruptedRuns(),
       job_runs: await deleted(`DELETE FROM job_runs WHERE started_at < now() - interval '90 days'`),
     };
     // Only with the PostgreSQL backend; with MONGODB_URL these tables do not exist here.

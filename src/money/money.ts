@@ -8,6 +8,8 @@ export { Decimal };
 export const SCALE = 8;
 export const MAX_INTEGER_DIGITS = 12;
 export const ZERO = new Decimal(0);
+/** The largest NUMERIC(20,8): 12 integer digits, 8 decimals. */
+export const MAX_AMOUNT = new Decimal('999999999999.99999999');
 
 /** Money in JSON: a decimal string with exactly 8 places. */
 export function formatMoney(value: Decimal.Value): string {

@@ -1,9 +1,11 @@
 import { QueryTypes, type Transaction } from 'sequelize';
-import { db, inTransaction } from '../db/database.js';
+import { db } from '../db/database.js';
 import { getConfig } from '../config/config.service.js';
 import type { ConfigValue } from '../config/config.catalogue.js';
 import { Decimal } from '../money/money.js';
 import { creditIncomes, type IncomeCredit } from '../income/income.service.js';
+import { earnerSql } from '../income/compensation-plan.js';
+import { holdsMember, lockMembers, lockWallets, moneyUnit } from '../wallets/lock-order.js';
 
 type RankRules = ConfigValue<'rank_rules'>;
 
@@ -28,27 +30,42 @@ function bestRank(rules: RankRules, s: Standing): number {
   return best;
 }
 
-/**
- * Re-evaluates active members' ranks (one read, one update): a rank only rises, and every rank
- * reached for the first time — including ones passed on the way up — pays its lifetime reward once
- * (rank_rewards' key decides). Returns how many members were promoted.
- */
-export async function evaluateRanks(tx: Transaction, userIds: number[], rules?: RankRules): Promise<number> {
-  if (userIds.length === 0) return 0;
-  rules ??= (await getConfig(['rank_rules'], tx)).rank_rules;
-  const standings = await db().query<Standing>(
+function standings(tx: Transaction, userIds: number[]): Promise<Standing[]> {
+  return db().query<Standing>(
     `SELECT u.id, u.rank, u.total_investment, u.team_volume,
             (SELECT count(*)::int FROM referrals r WHERE r.referrer_id = u.id AND r.level = 1) AS direct_referrals
-       FROM users u WHERE u.id = ANY(string_to_array(:ids, ',')::int[]) AND u.is_active AND u.role = 'member'
-      ORDER BY u.id FOR UPDATE OF u`,
+       FROM users u WHERE u.id = ANY(string_to_array(:ids, ',')::int[]) AND ${earnerSql('u')}
+      ORDER BY u.id`,
     { replacements: { ids: userIds.join(',') }, type: QueryTypes.SELECT, transaction: tx },
   );
+}
+
+function promotions(rules: RankRules, members: Standing[]) {
   const promoted: { id: number; rank: string; reached: RankRules }[] = [];
-  for (const s of standings) {
+  for (const s of members) {
     const current = rules.findIndex((r) => r.rank === s.rank);
     const best = bestRank(rules, s);
     if (best > current) promoted.push({ id: s.id, rank: rules[best].rank, reached: rules.slice(current + 1, best + 1) });
   }
+  return promoted;
+}
+
+/**
+ * Re-evaluates earning members' ranks: a rank only rises, and every rank reached for the first
+ * time — including ones passed on the way up — pays its lifetime reward once (rank_rewards' key
+ * decides). Candidates are found without locks; only they are then locked in the lock order
+ * (reward wallets, then member rows) and checked again. Returns how many members were promoted.
+ */
+export async function evaluateRanks(tx: Transaction, userIds: number[], rules?: RankRules): Promise<number> {
+  if (userIds.length === 0) return 0;
+  rules ??= (await getConfig(['rank_rules'], tx)).rank_rules;
+  let promoted = promotions(rules, await standings(tx, userIds));
+  if (promoted.length === 0) return 0;
+  const ids = promoted.map((p) => p.id);
+  const alreadyHeld = ids.every((id) => holdsMember(tx, id));
+  await lockWallets(tx, ids.flatMap((userId) => [{ userId, wallet: 'lifetime_reward' as const }, { userId, wallet: 'total_income' as const }]));
+  await lockMembers(tx, ids);
+  if (!alreadyHeld) promoted = promotions(rules, await standings(tx, ids));
   if (promoted.length === 0) return 0;
   await db().query(
     `UPDATE users SET rank = v.rank, updated_at = now() FROM unnest(ARRAY[:ids]::int[], ARRAY[:ranks]::varchar[]) AS v(id, rank) WHERE users.id = v.id`,
@@ -73,36 +90,51 @@ export async function evaluateRanks(tx: Transaction, userIds: number[], rules?: 
   return promoted.length;
 }
 
+const DRIFT_SQL = `SELECT u.id, coalesce(sum(d.total_investment), 0) - u.team_volume AS drift
+    FROM users u LEFT JOIN referrals r ON r.referrer_id = u.id LEFT JOIN users d ON d.id = r.referred_id
+   WHERE :all OR u.id = ANY(ARRAY[:ids]::int[])
+   GROUP BY u.id
+  HAVING coalesce(sum(d.total_investment), 0) <> u.team_volume`;
+
+/**
+ * Finds members whose team_volume drifted from the closure table, then, a chunk at a time in the
+ * lock order (member rows by id), recomputes their drift under the lock and applies only it as a
+ * delta: an investment moving the same volume concurrently keeps its share.
+ */
+async function repairTeamVolumes(chunk = 1_000): Promise<void> {
+  const drifting = (await db().query<{ id: number }>(DRIFT_SQL, { replacements: { all: true, ids: [0] }, type: QueryTypes.SELECT })).map((r) => r.id);
+  for (let i = 0; i < drifting.length; i += chunk) {
+    const ids = drifting.slice(i, i + chunk);
+    await moneyUnit(async (tx) => {
+      await lockMembers(tx, ids);
+      await db().query(`WITH v AS (${DRIFT_SQL}) UPDATE users SET team_volume = users.team_volume + v.drift FROM v WHERE users.id = v.id`, {
+        replacements: { all: false, ids },
+        type: QueryTypes.UPDATE,
+        transaction: tx,
+      });
+    });
+  }
+}
+
 /**
  * Nightly: recompute every member's team volume from the closure table (drift-proof), then
  * re-evaluate every active member in batches, each batch its own transaction.
  */
 export async function evaluateAllRanks(batchSize = 5_000): Promise<{ evaluated: number; promoted: number }> {
-  // Only the drift is applied, as a delta: an investment that moves team_volume while this runs
-  // keeps its share (an overwrite from this statement's snapshot would lose it). Drift is rare, so
-  // few rows are locked.
-  await db().query(
-    `WITH v AS (
-       SELECT u.id, coalesce(sum(d.total_investment), 0) - u.team_volume AS drift
-         FROM users u LEFT JOIN referrals r ON r.referrer_id = u.id LEFT JOIN users d ON d.id = r.referred_id
-        GROUP BY u.id
-       HAVING coalesce(sum(d.total_investment), 0) <> u.team_volume)
-     UPDATE users SET team_volume = users.team_volume + v.drift FROM v WHERE users.id = v.id`,
-    { type: QueryTypes.UPDATE },
-  );
+  await repairTeamVolumes();
   const { rank_rules } = await getConfig(['rank_rules']);
   let after = 0;
   let evaluated = 0;
   let promoted = 0;
   for (;;) {
     const ids = (
-      await db().query<{ id: number }>(`SELECT id FROM users WHERE id > :after AND is_active AND role = 'member' ORDER BY id LIMIT :limit`, {
+      await db().query<{ id: number }>(`SELECT id FROM users u WHERE id > :after AND ${earnerSql('u')} ORDER BY id LIMIT :limit`, {
         replacements: { after, limit: batchSize },
         type: QueryTypes.SELECT,
       })
     ).map((r) => r.id);
     if (ids.length === 0) break;
-    promoted += await inTransaction((tx) => evaluateRanks(tx, ids, rank_rules));
+    promoted += await moneyUnit((tx) => evaluateRanks(tx, ids, rank_rules));
     evaluated += ids.length;
     after = ids[ids.length - 1];
   }

@@ -1,5 +1,8 @@
+import type pg from 'pg';
 import { QueryTypes } from 'sequelize';
-import { db, inTransaction } from '../db/database.js';
+import { db, rawPool } from '../db/database.js';
+import { moneyUnit } from '../wallets/lock-order.js';
+import { earnerSql } from '../income/compensation-plan.js';
 import type { Actor } from '../audit/actor.js';
 import { audit } from '../audit/audit.service.js';
 import { getConfig } from '../config/config.service.js';
@@ -48,7 +51,7 @@ function rewardsSql(columns: string, where = ''): string {
            )
            SELECT ${columns}
              FROM wallets w
-             JOIN users u ON u.id = w.user_id AND u.is_active AND u.role = 'member'
+             JOIN users u ON u.id = w.user_id AND ${earnerSql('u')}
              LEFT JOIN late l ON l.wallet_id = w.id
              CROSS JOIN LATERAL (SELECT w.balance - coalesce(l.net, 0) AS principal) p
              CROSS JOIN LATERAL (SELECT div(p.principal * 100000000 * :apyUnits, 3650000000000) / 100000000 AS reward) r
@@ -81,17 +84,53 @@ export async function previewStaking(date: string) {
  *  2. one bulk ledger posting for exactly the claimed rows, Income rows beside it, debts first.
  * A per-range advisory lock stops two racing runs from claiming the same range in different orders.
  */
+let defaultBatchSize = 20_000;
+
+/** STAKING_BATCH_SIZE: members per committed batch (memory and lock span per batch vs. throughput). */
+export function configureStaking(settings: { batchSize: number }): void {
+  defaultBatchSize = settings.batchSize;
+}
+
 export async function runStaking(date: string, opts: StakingOptions = {}): Promise<StakingResult> {
-  const batchSize = opts.batchSize ?? 20_000;
+  const batchSize = opts.batchSize ?? defaultBatchSize;
   const { staking_apy, staking_timezone } = await getConfig(['staking_apy', 'staking_timezone']);
   const { today } = await stakingToday();
   if (date > today) throw unprocessable('future_date', `Staking can run for ${today} or earlier`, [{ field: 'date', message: `must be on or before ${today}` }]);
 
-  const [run] = await db().query<{ id: number; cutoff: Date; day_key: number }>(
-    `INSERT INTO staking_runs (reward_date, apy, triggered_by) VALUES (:date, :apy, :triggeredBy)
-     RETURNING id, least(now(), ((:date::date + 1)::timestamp AT TIME ZONE :tz)) AS cutoff, (:date::date - date '2000-01-01') AS day_key`,
-    { replacements: { date, apy: staking_apy, triggeredBy: opts.triggeredBy ?? null, tz: staking_timezone }, type: QueryTypes.SELECT },
-  );
+  const owner = await rawPool().connect();
+  try {
+    return await runWithOwner(owner, date, staking_apy, staking_timezone, batchSize, opts);
+  } finally {
+    owner.release();
+  }
+}
+
+async function runWithOwner(owner: pg.PoolClient, date: string, staking_apy: string, staking_timezone: string, batchSize: number, opts: StakingOptions): Promise<StakingResult> {
+  // The run is visible to others only once its owner holds the run's session lock (see markInterruptedRuns).
+  await owner.query('BEGIN');
+  let run: { id: number; cutoff: Date; day_key: number };
+  try {
+    ({
+      rows: [run],
+    } = await owner.query<{ id: number; cutoff: Date; day_key: number }>(
+      `INSERT INTO staking_runs (reward_date, apy, triggered_by) VALUES ($1, $2, $3)
+       RETURNING id, least(now(), (($1::date + 1)::timestamp AT TIME ZONE $4)) AS cutoff, ($1::date - date '2000-01-01') AS day_key`,
+      [date, staking_apy, opts.triggeredBy ?? null, staking_timezone],
+    ));
+    await owner.query('SELECT pg_advisory_lock($1, $2)', [RUN_LOCK, run.id]);
+    await owner.query('COMMIT');
+  } catch (error) {
+    await owner.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+  try {
+    return await payDay(run, date, staking_apy, batchSize, opts);
+  } finally {
+    await owner.query('SELECT pg_advisory_unlock($1, $2)', [RUN_LOCK, run.id]).catch(() => undefined);
+  }
+}
+
+async function payDay(run: { id: number; cutoff: Date; day_key: number }, date: string, staking_apy: string, batchSize: number, opts: StakingOptions): Promise<StakingResult> {
   const [{ min_id, max_id }] = await db().query<{ min_id: number | null; max_id: number | null }>(
     `SELECT min(id) AS min_id, max(id) AS max_id FROM users`,
     { type: QueryTypes.SELECT },
@@ -108,10 +147,11 @@ export async function runStaking(date: string, opts: StakingOptions = {}): Promi
     while (!failed && next < ranges.length) {
       const from = ranges[next++];
       const upTo = from + batchSize;
-      const batch = await inTransaction(async (tx) => {
+      const batch = await moneyUnit(async (tx) => {
         await db().query(`SELECT pg_advisory_xact_lock(:dayKey, :from)`, { replacements: { dayKey: run.day_key, from }, type: QueryTypes.SELECT, transaction: tx });
-        // Tens of thousands of rows per statement: hash joins and sorts should stay in memory.
-        await db().query(`SET LOCAL work_mem = '64MB'`, { transaction: tx });
+        // Tens of thousands of rows per statement: hash joins and sorts should stay in memory, and
+        // a batch on a slow disk may outlast the API's statement limit.
+        await db().query(`SET LOCAL work_mem = '64MB'; SET LOCAL statement_timeout = 0`, { transaction: tx });
         const claimed = await db().query<{ user_id: number; amount: string }>(
           `INSERT INTO staking_payouts (reward_date, user_id, amount, run_id)
            ${rewardsSql(':date, w.user_id, r.reward, :runId', 'AND w.user_id > :from AND w.user_id <= :upTo')}
@@ -125,14 +165,16 @@ export async function runStaking(date: string, opts: StakingOptions = {}): Promi
         );
         const credits = claimed.map((c) => ({ userId: c.user_id, amount: new Decimal(c.amount) }));
         const result = await creditIncomesInBulk(tx, { kind: 'staking_reward', type: 'Staking Reward', description, credits });
+        // The run's progress commits with the batch, so it stays exact even when the run is cut off.
+        await db().query(`UPDATE staking_runs SET members_paid = members_paid + :paid, total = total + :total WHERE id = :id`, {
+          replacements: { paid: credits.length, total: result.total.toFixed(8), id: run.id },
+          type: QueryTypes.UPDATE,
+          transaction: tx,
+        });
         return { paid: credits.length, total: result.total };
-      });
+      }, { detached: true });
       paid += batch.paid;
       total = total.plus(batch.total);
-      await db().query(`UPDATE staking_runs SET members_paid = :paid, total = :total WHERE id = :id`, {
-        replacements: { paid, total: total.toFixed(8), id: run.id },
-        type: QueryTypes.UPDATE,
-      });
       await opts.afterBatch?.({ ...batch, upTo });
     }
   };
@@ -161,6 +203,24 @@ export async function runStaking(date: string, opts: StakingOptions = {}): Promi
     { replacements: { id: run.id }, type: QueryTypes.UPDATE },
   );
   return { date, members_paid: paid, total: formatMoney(total) };
+}
+
+/** Held (session-level, per run id) by the process running a staking run for as long as it runs. */
+const RUN_LOCK = 727_100;
+
+/**
+ * A run still 'running' whose lock nobody holds lost its process (killed, crashed): it is marked
+ * interrupted. Its day stays owed — the nightly job or a staff rerun pays whoever it had not paid,
+ * and nobody twice (staking_payouts). Runs at start-up and with the hourly cleanup.
+ */
+export async function markInterruptedRuns(): Promise<number> {
+  const rows = await db().query<{ id: number }>(
+    `UPDATE staking_runs SET status = 'interrupted', error = 'the process running it stopped', finished_at = clock_timestamp(),
+            duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::int
+      WHERE status = 'running' AND pg_try_advisory_xact_lock(${RUN_LOCK}, id) RETURNING id`,
+    { type: QueryTypes.SELECT },
+  );
+  return rows.length;
 }
 
 /**

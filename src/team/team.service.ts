@@ -3,7 +3,7 @@ import { db, rawPool } from '../db/database.js';
 import { getConfig } from '../config/config.service.js';
 import { offsetOf } from '../http/pagination.js';
 import { ZERO, formatMoney } from '../money/money.js';
-import { MAX_LEVEL } from '../referrals/referrals.service.js';
+import { COMMISSION_TYPES, PLAN_LEVELS } from '../income/compensation-plan.js';
 
 /** The fields every team view shows of a downline member: never their email. */
 interface MemberRow {
@@ -31,7 +31,7 @@ const memberView = (m: MemberRow) => ({
   rank: m.rank,
 });
 
-/** Levels 1-5 from the closure table in one grouped query, plus commission earned. */
+/** Every plan level from the closure table in one grouped query, plus commission earned. */
 export async function teamStats(userId: number) {
   const levels = await db().query<{ level: number; members: number; active: number; investment: string }>(
     `SELECT r.level, count(*)::int AS members, (count(*) FILTER (WHERE u.is_active))::int AS active, sum(u.total_investment) AS investment
@@ -40,11 +40,11 @@ export async function teamStats(userId: number) {
   );
   const [{ earned }] = await db().query<{ earned: string }>(
     `SELECT coalesce(sum(amount), 0) AS earned FROM incomes
-      WHERE user_id = :userId AND income_type IN ('Direct Referral', 'Level Bonus') AND status = 'completed'`,
-    { replacements: { userId }, type: QueryTypes.SELECT },
+      WHERE user_id = :userId AND income_type IN (:types) AND status = 'completed'`,
+    { replacements: { userId, types: COMMISSION_TYPES }, type: QueryTypes.SELECT },
   );
   const byLevel = new Map(levels.map((l) => [l.level, l]));
-  const perLevel = Array.from({ length: MAX_LEVEL }, (_, i) => {
+  const perLevel = Array.from({ length: PLAN_LEVELS }, (_, i) => {
     const l = byLevel.get(i + 1);
     return { level: i + 1, members: l?.members ?? 0, active_members: l?.active ?? 0, investment: formatMoney(l?.investment ?? 0) };
   });

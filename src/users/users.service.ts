@@ -4,6 +4,7 @@ import { db, inTransaction } from '../db/database.js';
 import { conflict, notFound, unauthorized, unprocessable } from '../http/errors.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { generateReferralCode } from '../auth/referral-code.js';
+import { forgetUser } from '../auth/token-cache.js';
 import { notifyPasswordChanged, notifyStaffPasswordReset } from '../notify/notifications.js';
 import { User, type Role } from './user.model.js';
 import { UserSettings } from './user-settings.model.js';
@@ -91,6 +92,7 @@ export async function changePassword(userId: number, input: z.output<typeof chan
     );
     await notifyPasswordChanged(tx, { userId });
   });
+  forgetUser(userId);
   return findUser(userId);
 }
 
@@ -109,6 +111,7 @@ export async function upsertStaffUser(input: { username: string; email: string; 
       );
       await notifyStaffPasswordReset(tx, { userId: existing.id });
     });
+    forgetUser(existing.id);
     return { user: await findUser(existing.id), created: false };
   }
   const user = await User.create({

@@ -1,21 +1,22 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import { db } from '../db/database.js';
 import { unprocessable } from '../http/errors.js';
-import { Decimal, SCALE, ZERO } from '../money/money.js';
+import { Decimal, MAX_AMOUNT, SCALE, ZERO, formatMoney } from '../money/money.js';
 import { INCOME_WALLETS, type WalletType } from './wallet-types.js';
-import { MEMBER_BALANCE, MEMBER_LOCKED, PLATFORM_ACCOUNTS, POSTING_KINDS, type PlatformAccount, type PostingKind } from './ledger.accounts.js';
+import { MEMBER_BALANCE, PLATFORM_ACCOUNTS, POSTING_KINDS, type PlatformAccount, type PostingKind } from './ledger.accounts.js';
+import { ambientUnit, claimWallets, clientOf, lockMemberWallets, withClient } from './lock-order.js';
+import type pg from 'pg';
 
 /** One side of a posting: a member wallet bucket or a platform account, debited or credited. */
 export type Leg =
   | { userId: number; wallet: WalletType; locked?: boolean; debit?: Decimal; credit?: Decimal }
   | { platform: PlatformAccount; debit?: Decimal; credit?: Decimal };
 
-/** Columns of the member-visible `transactions` row a posting may create in the same statement. */
-const RECORD_COLUMNS = [
-  'user_id', 'transaction_type', 'wallet_type', 'to_wallet_type', 'amount', 'fee', 'net_amount', 'status',
-  'description', 'reference', 'wallet_address', 'tx_hash', 'admin_notes', 'reason', 'processed_by', 'processed_at',
-] as const;
-export type TransactionRecord = Partial<Record<(typeof RECORD_COLUMNS)[number], string | number | Date | null>>;
+/** The member-visible `transactions` row a posting may create in the same statement (ledger_post's columns). */
+type RecordColumn =
+  | 'user_id' | 'transaction_type' | 'wallet_type' | 'to_wallet_type' | 'amount' | 'fee' | 'net_amount' | 'status'
+  | 'description' | 'reference' | 'wallet_address' | 'tx_hash' | 'admin_notes' | 'reason' | 'processed_by' | 'processed_at';
+export type TransactionRecord = Partial<Record<RecordColumn, string | number | Date | null>>;
 
 export interface Posting {
   kind: PostingKind;
@@ -34,31 +35,12 @@ export interface Posted {
   createdAt: Date | null;
 }
 
-interface LockedWallet {
-  id: number;
-  user_id: number;
-  wallet_type: WalletType;
-  balance: string;
-  locked_balance: string;
-}
-
-interface EntryRow {
-  account: string;
-  walletId: number | null;
-  debit: Decimal;
-  credit: Decimal;
-}
-
 const isIncomeWallet = (w: WalletType) => (INCOME_WALLETS as readonly string[]).includes(w);
-const walletKey = (userId: number, wallet: WalletType) => `${userId}:${wallet}`;
+type MemberLeg = Extract<Leg, { userId: number }>;
+const isMemberLeg = (l: Leg): l is MemberLeg => !('platform' in l);
 
-/**
- * The only code that changes a balance. Inside the caller's transaction it locks the wallets the
- * posting touches (FOR UPDATE, ascending id, so concurrent postings never deadlock), checks that
- * debits equal credits and that no bucket goes negative, writes the immutable entries and the new
- * wallet balances. Income kinds also move the member's total_income memo.
- */
-export async function post(tx: Transaction, posting: Posting): Promise<Posted> {
+/** A posting's legs with its total_income memo, checked: one positive amount each, balanced. */
+function checkedLegs(posting: Posting): Leg[] {
   const legs = withIncomeMemo(posting);
   const debits = legs.reduce((sum, l) => sum.plus(l.debit ?? ZERO), ZERO);
   const credits = legs.reduce((sum, l) => sum.plus(l.credit ?? ZERO), ZERO);
@@ -69,35 +51,67 @@ export async function post(tx: Transaction, posting: Posting): Promise<Posted> {
     }
   }
   if (!debits.eq(credits)) throw new Error(`ledger: unbalanced ${posting.kind} posting (${debits} ≠ ${credits})`);
+  return legs;
+}
 
-  const wallets = await lockWallets(tx, legs);
-  const entries: EntryRow[] = [];
-  const next = new Map<number, { balance: Decimal; locked: Decimal }>();
-  for (const leg of legs) {
-    const debit = leg.debit ?? ZERO;
-    const credit = leg.credit ?? ZERO;
-    if ('platform' in leg) {
-      entries.push({ account: PLATFORM_ACCOUNTS[leg.platform].code, walletId: null, debit, credit });
-      continue;
-    }
-    const wallet = wallets.get(walletKey(leg.userId, leg.wallet));
-    if (!wallet) throw new Error(`ledger: no ${leg.wallet} wallet for user ${leg.userId}`);
-    const state = next.get(wallet.id) ?? { balance: new Decimal(wallet.balance), locked: new Decimal(wallet.locked_balance) };
-    // Member wallets are liabilities: credits raise them, debits lower them.
-    if (leg.locked) state.locked = state.locked.plus(credit).minus(debit);
-    else state.balance = state.balance.plus(credit).minus(debit);
-    next.set(wallet.id, state);
-    entries.push({ account: leg.locked ? MEMBER_LOCKED : MEMBER_BALANCE, walletId: wallet.id, debit, credit });
-  }
-  for (const [walletId, state] of next) {
-    if (state.balance.isNegative() || state.locked.isNegative()) {
-      const wallet = [...wallets.values()].find((w) => w.id === walletId)!;
-      throw unprocessable('insufficient_funds', `Insufficient funds in ${wallet.wallet_type}`, [
-        { field: 'amount', message: `exceeds the available ${wallet.wallet_type} balance` },
-      ]);
-    }
-  }
-  return writePosting(tx, posting, entries, next);
+/**
+ * The only code that changes a balance. Inside the caller's unit it takes the posting's wallets in
+ * the lock order (a unit that posts more than once locks them all first), then one call of the
+ * database's ledger_post function (migration 20261125000101) locks them, refuses a bucket below
+ * zero (422 insufficient_funds) or past NUMERIC(20,8) (422 amount_out_of_range), and writes the
+ * transactions row when given, the immutable entries and the new balances — one round trip,
+ * through the driver directly as a prepared statement. Income kinds also move the member's
+ * total_income memo.
+ */
+export async function post(tx: Transaction, posting: Posting): Promise<Posted> {
+  const legs = checkedLegs(posting);
+  claimWallets(tx, legs.filter(isMemberLeg));
+  return callLedgerPost(clientOf(tx), posting, legs);
+}
+
+/**
+ * A unit that is one posting and nothing else (a transfer): the single statement is atomic on its
+ * own, so it runs without BEGIN and COMMIT — inside the caller's unit when there is one.
+ */
+export async function postAlone(posting: Posting): Promise<Posted> {
+  const tx = ambientUnit();
+  if (tx) return post(tx, posting);
+  const legs = checkedLegs(posting);
+  return withClient((client) => callLedgerPost(client, posting, legs));
+}
+
+const POST_SQL = `SELECT posting_id, transaction_id, created_at FROM ledger_post($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
+
+async function callLedgerPost(client: pg.ClientBase, posting: Posting, legs: Leg[]): Promise<Posted> {
+  const member = legs.filter(isMemberLeg);
+  const platform = legs.filter((l): l is Exclude<Leg, MemberLeg> => 'platform' in l);
+  const amount = (d: Decimal | undefined) => (d ?? ZERO).toFixed(SCALE);
+  const { rows } = await client.query<{ posting_id: string; transaction_id: number | null; created_at: Date | null }>({
+    name: 'ledger_post',
+    text: POST_SQL,
+    values: [
+      posting.kind,
+      posting.description ?? null,
+      posting.transactionId ?? null,
+      posting.createdBy ?? null,
+      posting.record ? JSON.stringify(recordJson(posting.record)) : null,
+      member.map((l) => l.userId),
+      member.map((l) => l.wallet),
+      member.map((l) => Boolean(l.locked)),
+      member.map((l) => amount(l.debit)),
+      member.map((l) => amount(l.credit)),
+      platform.map((l) => PLATFORM_ACCOUNTS[l.platform].code),
+      platform.map((l) => amount(l.debit)),
+      platform.map((l) => amount(l.credit)),
+    ],
+  });
+  const [row] = rows;
+  return { postingId: Number(row.posting_id), transactionId: row.transaction_id, createdAt: row.created_at };
+}
+
+/** Dates as ISO text for jsonb_populate_record. */
+function recordJson(record: TransactionRecord) {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]));
 }
 
 /** Income postings carry their total_income memo beside the real legs. */
@@ -115,86 +129,11 @@ function withIncomeMemo(posting: Posting): Leg[] {
   return [...posting.legs, ...memo];
 }
 
-async function lockWallets(tx: Transaction, legs: Leg[]): Promise<Map<string, LockedWallet>> {
-  const pairs = new Map<string, { userId: number; wallet: WalletType }>();
-  for (const leg of legs) if (!('platform' in leg)) pairs.set(walletKey(leg.userId, leg.wallet), leg);
-  if (pairs.size === 0) return new Map();
-  const userIds = [...pairs.values()].map((p) => p.userId);
-  const types = [...pairs.values()].map((p) => p.wallet);
-  const rows = await db().query<LockedWallet>(
-    `SELECT w.id, w.user_id, w.wallet_type, w.balance, w.locked_balance
-       FROM wallets w
-       JOIN unnest(ARRAY[:userIds]::int[], ARRAY[:types]::varchar[]) AS k(user_id, wallet_type)
-         ON w.user_id = k.user_id AND w.wallet_type = k.wallet_type
-      ORDER BY w.id
-      FOR UPDATE OF w`,
-    { replacements: { userIds, types }, type: QueryTypes.SELECT, transaction: tx },
-  );
-  return new Map(rows.map((r) => [walletKey(r.user_id, r.wallet_type), r]));
-}
-
-/**
- * One statement — a round trip saved is most of a transfer's cost: the member-visible transactions
- * row (when the posting brings one), the posting, its entries and the wallet updates.
- */
-async function writePosting(
-  tx: Transaction,
-  posting: Posting,
-  entries: EntryRow[],
-  next: Map<number, { balance: Decimal; locked: Decimal }>,
-): Promise<Posted> {
-  const walletIds = [...next.keys()];
-  const columns = RECORD_COLUMNS.filter((c) => posting.record && c in posting.record);
-  const source = posting.record
-    ? `INSERT INTO transactions (${columns.join(', ')}) VALUES (${columns.map((c) => `:record_${c}`).join(', ')}) RETURNING id, created_at`
-    : `SELECT CAST(:transactionId AS integer) AS id, CAST(NULL AS timestamptz) AS created_at`;
-  const recordValues = Object.fromEntries(columns.map((c) => [`record_${c}`, posting.record![c] ?? null]));
-  const [row] = await db().query<{ posting_id: string; transaction_id: number | null; created_at: Date | null }>(
-    `WITH t AS (${source}), p AS (
-       INSERT INTO ledger_postings (kind, description, transaction_id, created_by)
-       SELECT :kind, :description, t.id, :createdBy FROM t RETURNING id
-     ), e AS (
-       INSERT INTO ledger_entries (posting_id, account, wallet_id, debit, credit)
-       SELECT p.id, x.account, x.wallet_id, x.debit, x.credit
-         FROM p, unnest(ARRAY[:accounts]::varchar[], ARRAY[:entryWallets]::int[], ARRAY[:debits]::numeric[], ARRAY[:credits]::numeric[])
-              AS x(account, wallet_id, debit, credit)
-     ), w AS (
-       UPDATE wallets SET balance = v.balance, locked_balance = v.locked, updated_at = now()
-         FROM unnest(ARRAY[:walletIds]::int[], ARRAY[:balances]::numeric[], ARRAY[:lockeds]::numeric[]) AS v(id, balance, locked)
-        WHERE wallets.id = v.id
-     )
-     SELECT p.id AS posting_id, t.id AS transaction_id, t.created_at FROM p, t`,
-    {
-      replacements: {
-        ...recordValues,
-        kind: posting.kind,
-        description: posting.description ?? null,
-        transactionId: posting.transactionId ?? null,
-        createdBy: posting.createdBy ?? null,
-        accounts: entries.map((e) => e.account),
-        entryWallets: entries.map((e) => e.walletId),
-        debits: entries.map((e) => e.debit.toFixed(SCALE)),
-        credits: entries.map((e) => e.credit.toFixed(SCALE)),
-        walletIds: walletIds.length ? walletIds : [0],
-        balances: walletIds.length ? walletIds.map((id) => next.get(id)!.balance.toFixed(SCALE)) : ['0'],
-        lockeds: walletIds.length ? walletIds.map((id) => next.get(id)!.locked.toFixed(SCALE)) : ['0'],
-      },
-      type: QueryTypes.SELECT,
-      transaction: tx,
-    },
-  );
-  return { postingId: Number(row.posting_id), transactionId: row.transaction_id, createdAt: row.created_at };
-}
-
-/**
- * Locks, ahead of several postings in one transaction, every wallet they will touch — in one
- * ascending-id statement — so a transaction that posts more than once still takes its row locks in
- * id order (later post() calls re-lock rows it already holds). Returns the balances it saw.
- */
-export async function lockAhead(tx: Transaction, keys: { userId: number; wallet: WalletType }[]): Promise<Map<string, Decimal>> {
-  const legs: Leg[] = keys.map((k) => ({ userId: k.userId, wallet: k.wallet }));
-  const wallets = await lockWallets(tx, legs);
-  return new Map([...wallets].map(([key, w]) => [key, new Decimal(w.balance)]));
+/** A balance the database column cannot hold: refused before anything is written. */
+export function outOfRange(wallet: string) {
+  return unprocessable('amount_out_of_range', `The ${wallet} balance would exceed the largest amount the platform holds (${formatMoney(MAX_AMOUNT)})`, [
+    { field: 'amount', message: 'too large for the wallet' },
+  ]);
 }
 
 export interface BulkCredits {
@@ -212,7 +151,7 @@ export interface BulkCredits {
  * post() for thousands of members at once (daily staking, distributions): ONE balanced posting —
  * the platform account debited with the total, each member's wallet credited, and for income kinds
  * each member's total_income credited against one memo entry for the total — written set-based in
- * two statements whatever the count: lock the wallets in ascending id, then insert entries and
+ * two statements whatever the count: lock the wallets (in the lock order), then insert entries and
  * update balances. Credits only raise balances, so no bucket can go negative here.
  */
 export async function postBulkCredits(tx: Transaction, bulk: BulkCredits): Promise<{ postingId: number | null; total: Decimal }> {
@@ -227,10 +166,11 @@ export async function postBulkCredits(tx: Transaction, bulk: BulkCredits): Promi
     seen.add(c.userId);
     total = total.plus(c.amount);
   }
+  if (total.gt(MAX_AMOUNT)) throw outOfRange(`${bulk.wallet} total`);
   const income = POSTING_KINDS[bulk.kind].income && isIncomeWallet(bulk.wallet);
-  const wallets = income ? [bulk.wallet, 'total_income'] : [bulk.wallet];
+  const wallets: WalletType[] = income ? [bulk.wallet, 'total_income'] : [bulk.wallet];
   // Comma-joined text arrays: one bound string instead of 50,000 escaped literals.
-  // In user order, so wallet rows are visited in index order. The id range lets the planner reach
+  // In user order, as the lock order wants. The id range lets the planner reach
   // the batch's wallets through the (user_id, wallet_type) index instead of scanning every wallet.
   const credits = [...bulk.credits].sort((a, b) => a.userId - b.userId);
   const replacements = {
@@ -240,15 +180,9 @@ export async function postBulkCredits(tx: Transaction, bulk: BulkCredits): Promi
     minId: credits[0].userId,
     maxId: credits[credits.length - 1].userId,
   };
-  const [{ locked }] = await db().query<{ locked: number }>(
-    `SELECT count(*)::int AS locked FROM (
-       SELECT w.id FROM wallets w
-        WHERE w.user_id BETWEEN :minId AND :maxId AND w.user_id = ANY(string_to_array(:userIds, ',')::int[]) AND w.wallet_type IN (:wallets)
-        ORDER BY w.id FOR UPDATE
-     ) l`,
-    { replacements, type: QueryTypes.SELECT, transaction: tx },
-  );
+  const locked = await lockMemberWallets(tx, credits.map((c) => c.userId), wallets);
   if (locked !== bulk.credits.length * wallets.length) throw new Error(`ledger: missing ${bulk.wallet} wallets for a bulk ${bulk.kind} posting`);
+  // A member's balance pushed past NUMERIC(20,8) fails the update (22003), which answers 422 too.
 
   const [row] = await db().query<{ id: number }>(
     `WITH c AS (

@@ -1,5 +1,5 @@
-import { QueryTypes } from 'sequelize';
-import { db } from '../db/database.js';
+import { QueryTypes, Transaction } from 'sequelize';
+import { db, unbounded } from '../db/database.js';
 import { Decimal, ZERO, formatMoney } from '../money/money.js';
 import { MEMBER_BALANCE, MEMBER_LOCKED, PLATFORM_ACCOUNTS, type AccountType } from './ledger.accounts.js';
 
@@ -29,10 +29,10 @@ const TYPES = new Map<string, AccountType>([
 const debitNormal = (type: AccountType) => type === 'asset' || type === 'expense';
 
 /** Sums every account from the journal; the books balance when total debits equal total credits. */
-export async function trialBalance(): Promise<TrialBalance> {
+export async function trialBalance(tx?: Transaction): Promise<TrialBalance> {
   const rows = await db().query<{ account: string; debits: string; credits: string }>(
     `SELECT account, sum(debit) AS debits, sum(credit) AS credits FROM ledger_entries GROUP BY account ORDER BY account`,
-    { type: QueryTypes.SELECT },
+    { type: QueryTypes.SELECT, transaction: tx },
   );
   let debits = ZERO;
   let credits = ZERO;
@@ -81,14 +81,22 @@ export interface LedgerReport {
 
 /**
  * Rebuilds every wallet from its entries and compares with the stored balances, checks every
- * posting balances, and that the trial balance nets to zero.
+ * posting balances, and that the trial balance nets to zero — all from one snapshot, with no
+ * statement limit (it reads the whole journal).
  */
-export async function verifyLedger(): Promise<LedgerReport> {
-  const trial = await trialBalance();
+export function verifyLedger(): Promise<LedgerReport> {
+  return db().transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ, readOnly: true }, async (tx) => {
+    await unbounded(tx);
+    return checkBooks(tx);
+  });
+}
+
+async function checkBooks(tx: Transaction): Promise<LedgerReport> {
+  const trial = await trialBalance(tx);
   const unbalancedPostings = await db().query<{ posting_id: number; debits: string; credits: string }>(
     `SELECT posting_id, sum(debit) AS debits, sum(credit) AS credits
        FROM ledger_entries GROUP BY posting_id HAVING sum(debit) <> sum(credit) ORDER BY posting_id LIMIT 1000`,
-    { type: QueryTypes.SELECT },
+    { type: QueryTypes.SELECT, transaction: tx },
   );
   const walletMismatches = await db().query<LedgerReport['walletMismatches'][number]>(
     `WITH derived AS (
@@ -106,7 +114,7 @@ export async function verifyLedger(): Promise<LedgerReport> {
        ) AS m(bucket, stored, from_entries)
       WHERE m.stored <> m.from_entries
       ORDER BY w.id LIMIT 1000`,
-    { type: QueryTypes.SELECT },
+    { type: QueryTypes.SELECT, transaction: tx },
   );
   return {
     ok: trial.balanced && unbalancedPostings.length === 0 && walletMismatches.length === 0,

@@ -1,6 +1,6 @@
-import { Op, type Transaction, type WhereOptions } from 'sequelize';
+import { Op, QueryTypes, type Transaction, type WhereOptions } from 'sequelize';
 import type { z } from 'zod';
-import { inTransaction } from '../db/database.js';
+import { db } from '../db/database.js';
 import { getConfig } from '../config/config.service.js';
 import { conflict, forbidden, notFound, unprocessable } from '../http/errors.js';
 import { offsetOf, type Page } from '../http/pagination.js';
@@ -15,10 +15,11 @@ import {
   notifyWithdrawalRejected,
   notifyWithdrawalRequested,
 } from '../notify/notifications.js';
-import { post, type Posting, type TransactionRecord } from './ledger.service.js';
+import { post, postAlone, type Posted, type Posting, type TransactionRecord } from './ledger.service.js';
+import { lockMembers, lockRecord, lockWallets, moneyUnit } from './lock-order.js';
+import { adjustmentNeedsSecondPerson, approvalGate, requestAdjustment } from './dual-approval.service.js';
 import { MoneyTransaction } from './transaction.model.js';
 import type { WalletType } from './wallet-types.js';
-import { adjustmentNeedsSecondPerson, approvalGate, requestAdjustment } from './dual-approval.service.js';
 import type { depositBody, historyQuery, staffListQuery, transferBody, withdrawBody } from './transactions.schemas.js';
 
 export function toView(t: MoneyTransaction, opts: { staff: boolean } = { staff: false }) {
@@ -56,7 +57,9 @@ export async function requestDeposit(userId: number, input: z.output<typeof depo
   if (input.amount.lt(config.min_deposit)) {
     throw unprocessable('below_minimum', `The minimum deposit is ${config.min_deposit}`, [{ field: 'amount', message: `must be at least ${config.min_deposit}` }]);
   }
-  return inTransaction(async (tx) => {
+  return moneyUnit(async (tx) => {
+    await lockMembers(tx, [userId]);
+    await assertPendingRoom(tx, userId, 'deposit');
     const row = await MoneyTransaction.create(
       {
         user_id: userId,
@@ -76,6 +79,23 @@ export async function requestDeposit(userId: number, input: z.output<typeof depo
   });
 }
 
+/**
+ * Open requests wait for staff: a member may keep only so many pending deposits, and separately
+ * pending withdrawals, so one account cannot bury the queue. Called holding the member's row.
+ */
+async function assertPendingRoom(tx: Transaction, userId: number, type: 'deposit' | 'withdrawal'): Promise<void> {
+  const { max_pending_per_member: max } = await getConfig(['max_pending_per_member'], tx);
+  const [{ open }] = await db().query<{ open: number }>(
+    `SELECT count(*)::int AS open FROM transactions WHERE user_id = :userId AND transaction_type = :type AND status = 'pending'`,
+    { replacements: { userId, type }, type: QueryTypes.SELECT, transaction: tx },
+  );
+  if (open >= max) {
+    throw unprocessable('too_many_pending', `You already have ${open} pending ${type}s: wait until staff process them`, [
+      { field: 'amount', message: `at most ${max} pending ${type}s at a time` },
+    ]);
+  }
+}
+
 const notice = (row: MoneyTransaction) => ({ userId: row.user_id, amount: formatMoney(row.amount), transactionId: row.id });
 
 /** The fee rounds up to 8 places: the platform never under-charges by a rounding remainder. */
@@ -85,7 +105,7 @@ export function withdrawalFee(amount: Decimal, fee: string, mode: 'percent' | 'f
 
 /** Locks the gross amount at once (balance → locked) so it cannot be spent twice while pending. */
 export async function requestWithdrawal(userId: number, input: z.output<typeof withdrawBody>): Promise<MoneyTransaction> {
-  return inTransaction(async (tx) => {
+  return moneyUnit(async (tx) => {
     const config = await getConfig(['withdrawal_wallets', 'min_withdrawal', 'withdrawal_fee', 'withdrawal_fee_mode'], tx);
     if (!(config.withdrawal_wallets as string[]).includes(input.wallet_type)) throw notAllowed('wallet_type', input.wallet_type, config.withdrawal_wallets);
     if (input.amount.lt(config.min_withdrawal)) {
@@ -95,6 +115,9 @@ export async function requestWithdrawal(userId: number, input: z.output<typeof w
     if (fee.gte(input.amount)) {
       throw unprocessable('fee_exceeds_amount', 'The withdrawal fee would take the whole amount', [{ field: 'amount', message: `must exceed the fee of ${formatMoney(fee)}` }]);
     }
+    await lockWallets(tx, [{ userId, wallet: input.wallet_type }]);
+    await lockMembers(tx, [userId]);
+    await assertPendingRoom(tx, userId, 'withdrawal');
     const row = await postRecorded(tx, {
       kind: 'withdrawal_lock',
       record: {
@@ -118,55 +141,63 @@ export async function requestWithdrawal(userId: number, input: z.output<typeof w
   });
 }
 
-/** A transfer between the member's own wallets completes at once if config allows the pair. */
+/**
+ * A transfer between the member's own wallets completes at once if config allows the pair: one
+ * posting, so one statement (postAlone).
+ */
 export async function transfer(userId: number, input: z.output<typeof transferBody>): Promise<MoneyTransaction> {
-  return inTransaction(async (tx) => {
-    const { transfer_rules } = await getConfig(['transfer_rules'], tx);
-    const allowed = transfer_rules.some((r) => r.from === input.from_wallet && r.to === input.to_wallet);
-    if (!allowed || input.from_wallet === 'total_income' || input.from_wallet === 'my_investment') {
-      throw unprocessable('transfer_not_allowed', `Transfers from ${input.from_wallet} to ${input.to_wallet} are not allowed`, [
-        { field: 'to_wallet', message: 'this wallet pair is not allowed' },
-      ]);
-    }
-    return postRecorded(tx, {
-      kind: 'transfer',
-      record: {
-        user_id: userId,
-        transaction_type: 'transfer',
-        wallet_type: input.from_wallet,
-        to_wallet_type: input.to_wallet,
-        amount: input.amount.toFixed(8),
-        fee: '0.00000000',
-        net_amount: input.amount.toFixed(8),
-        status: 'completed',
-        processed_at: new Date(),
-        description: `Transfer from ${input.from_wallet} to ${input.to_wallet}`,
-      },
-      legs: [
-        { userId, wallet: input.from_wallet, debit: input.amount },
-        { userId, wallet: input.to_wallet, credit: input.amount },
-      ],
-    });
-  });
+  const { transfer_rules } = await getConfig(['transfer_rules']);
+  const allowed = transfer_rules.some((r) => r.from === input.from_wallet && r.to === input.to_wallet);
+  if (!allowed || input.from_wallet === 'total_income' || input.from_wallet === 'my_investment') {
+    throw unprocessable('transfer_not_allowed', `Transfers from ${input.from_wallet} to ${input.to_wallet} are not allowed`, [
+      { field: 'to_wallet', message: 'this wallet pair is not allowed' },
+    ]);
+  }
+  const posting: Posting & { record: TransactionRecord } = {
+    kind: 'transfer',
+    record: {
+      user_id: userId,
+      transaction_type: 'transfer',
+      wallet_type: input.from_wallet,
+      to_wallet_type: input.to_wallet,
+      amount: input.amount.toFixed(8),
+      fee: '0.00000000',
+      net_amount: input.amount.toFixed(8),
+      status: 'completed',
+      processed_at: new Date(),
+      description: `Transfer from ${input.from_wallet} to ${input.to_wallet}`,
+    },
+    legs: [
+      { userId, wallet: input.from_wallet, debit: input.amount },
+      { userId, wallet: input.to_wallet, credit: input.amount },
+    ],
+  };
+  return recorded(posting, await postAlone(posting));
 }
 
 /** Posts a movement together with its new member-visible transactions row (one statement). */
 async function postRecorded(tx: Transaction, posting: Posting & { record: TransactionRecord }): Promise<MoneyTransaction> {
-  const { transactionId, createdAt } = await post(tx, posting);
-  return MoneyTransaction.build({ ...posting.record, id: transactionId, created_at: createdAt }, { isNewRecord: false });
+  return recorded(posting, await post(tx, posting));
 }
 
-async function lockPending(tx: Transaction, where: WhereOptions<MoneyTransaction>): Promise<MoneyTransaction> {
-  const row = await MoneyTransaction.findOne({ where, transaction: tx, lock: tx.LOCK.UPDATE });
-  if (!row) throw notFound('Transaction');
+const recorded = (posting: Posting & { record: TransactionRecord }, { transactionId, createdAt }: Posted) =>
+  MoneyTransaction.build({ ...posting.record, id: transactionId, created_at: createdAt }, { isNewRecord: false });
+
+/** The record a decision is about, locked first (level 1 of the lock order). */
+async function lockPending(tx: Transaction, where: string, replacements: Record<string, unknown>): Promise<MoneyTransaction> {
+  const raw = await lockRecord<Record<string, unknown>>(tx, 'transactions', where, replacements);
+  if (!raw) throw notFound('Transaction');
+  const row = MoneyTransaction.build(raw, { isNewRecord: false, raw: true });
   if (row.status !== 'pending') throw conflict('not_pending', `Transaction is ${row.status}, not pending`);
   return row;
 }
 
+const DECIDABLE = `id = :id AND transaction_type IN ('deposit', 'withdrawal', 'adjustment')`;
+
 /** The member may take back their own pending withdrawal: the locked amount returns. */
 export async function cancelWithdrawal(userId: number, id: number): Promise<MoneyTransaction> {
-  return inTransaction(async (tx) => {
-    const row = await lockPending(tx, { id, user_id: userId });
+  return moneyUnit(async (tx) => {
+    const row = await lockPending(tx, 'id = :id AND user_id = :userId', { id, userId });
     if (row.transaction_type !== 'withdrawal') throw conflict('not_cancellable', 'Only pending withdrawals can be cancelled');
     await unlock(tx, row, null);
     return row.update({ status: 'cancelled', processed_at: new Date() }, { transaction: tx });
@@ -192,8 +223,8 @@ async function unlock(tx: Transaction, row: MoneyTransaction, actor: Actor | nul
  * releases its lock, pays the net amount out of cash and books the fee as revenue.
  */
 export async function approve(actor: Actor, id: number, input: { admin_notes?: string; tx_hash?: string }): Promise<MoneyTransaction> {
-  return inTransaction(async (tx) => {
-    const row = await lockPending(tx, { id, transaction_type: { [Op.in]: ['deposit', 'withdrawal', 'adjustment'] } });
+  return moneyUnit(async (tx) => {
+    const row = await lockPending(tx, DECIDABLE, { id });
     if (row.user_id === actor.id) throw forbidden('Staff cannot approve their own transactions');
     const before = toView(row, { staff: true });
     const gate = await approvalGate(tx, actor, row);
@@ -241,8 +272,8 @@ export async function approve(actor: Actor, id: number, input: { admin_notes?: s
 
 /** Staff rejection, only from pending; a withdrawal's lock returns to the member. */
 export async function reject(actor: Actor, id: number, input: { reason: string; admin_notes?: string }): Promise<MoneyTransaction> {
-  return inTransaction(async (tx) => {
-    const row = await lockPending(tx, { id, transaction_type: { [Op.in]: ['deposit', 'withdrawal', 'adjustment'] } });
+  return moneyUnit(async (tx) => {
+    const row = await lockPending(tx, DECIDABLE, { id });
     const before = toView(row, { staff: true });
     if (row.transaction_type === 'withdrawal') await unlock(tx, row, actor);
     const updated = await row.update(
@@ -262,7 +293,8 @@ export async function adjustWallet(actor: Actor, userId: number, input: { wallet
   if (input.wallet_type === 'total_income' || input.wallet_type === 'my_investment') {
     throw unprocessable('wallet_not_allowed', `${input.wallet_type} cannot be adjusted by hand`, [{ field: 'wallet_type', message: 'cannot be adjusted' }]);
   }
-  return inTransaction(async (tx) => {
+  await assertMember(userId);
+  return moneyUnit(async (tx) => {
     if (await adjustmentNeedsSecondPerson(input.amount, tx)) return requestAdjustment(tx, actor, userId, input);
     const amount = input.amount.abs();
     const credit = input.amount.isPositive();
@@ -300,6 +332,12 @@ function adjustmentLegs(userId: number, wallet: WalletType, signed: Decimal): Po
   return signed.isPositive()
     ? [{ platform: 'adjustments', debit: amount }, { ...member, credit: amount }]
     : [{ ...member, debit: amount }, { platform: 'adjustments', credit: amount }];
+}
+
+/** Staff money actions aim at members: staff accounts hold no wallets. */
+async function assertMember(userId: number): Promise<void> {
+  const [user] = await db().query<{ role: string }>(`SELECT role FROM users WHERE id = :userId`, { replacements: { userId }, type: QueryTypes.SELECT });
+  if (!user || user.role !== 'member') throw notFound('Member');
 }
 
 function filters(q: z.output<typeof historyQuery>): WhereOptions<MoneyTransaction> {

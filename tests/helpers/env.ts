@@ -17,6 +17,8 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Nod
     // Tests never reach the real CoinGecko: port 9 (discard) refuses at once; feed tests point at their own stub.
     COINGECKO_API_URL: 'http://127.0.0.1:9/api/v3',
     COINGECKO_RETRY_LIMIT: '0',
+    // Race tests fire hundreds of money writes from one member; the per-member limit has its own test.
+    RATE_LIMIT_MONEY_MAX: '100000',
     ...overrides,
   };
 }
