@@ -216,6 +216,48 @@ describe.runIf(run)('staff console (Chromium)', () => {
     await context.close();
   });
 
+  it('runs staking for a day from the panel after a preview, and lists the run', async () => {
+    const m = await signUp(t);
+    await fund(t, m, admin, '1000');
+    await t.request('POST', '/api/investments', { token: m.token, body: { amount: '1000' }, headers: { 'Idempotency-Key': `stake-${m.user.id}` } });
+    const day = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const page = await as('finance');
+    await page.goto(`${t.url}/admin/resources/staking_runs/actions/runStaking`);
+    await page.locator('input[name="date"]').fill(day);
+    await page.locator('[data-testid="form-submit"]').click();
+    await expect.poll(() => page.locator('.mx-error').innerText()).toMatch(/or earlier/);
+    const today = new Date().toISOString().slice(0, 10);
+    await page.locator('input[name="date"]').fill(today);
+    await page.locator('[data-testid="form-submit"]').click();
+    await page.locator('[data-testid="preview"]').waitFor();
+    expect(await page.locator('[data-testid="preview"]').innerText()).toMatch(/members to pay\s+\d+/);
+    await page.locator('[data-testid="form-submit"]').click();
+    await page.locator('[data-testid="result"]').waitFor();
+    await expect.poll(async () => (await balances(t, m.token)).staking_bonus).not.toBe('0.00000000');
+    await page.goto(`${t.url}/admin/resources/staking_runs`);
+    await expect.poll(() => page.locator('table').innerText()).toContain(staff.finance);
+    await page.context().close();
+    await expectBooksBalanced();
+  });
+
+  it('lets an admin create a staff member, who can then sign in with the password shown once', async () => {
+    const page = await as('admin');
+    await page.goto(`${t.url}/admin/resources/staff/actions/new`);
+    const username = `desk_${randomBytes(3).toString('hex')}`;
+    await page.locator('input[name="username"]').fill(username);
+    await page.locator('input[name="email"]').fill(`${username}@metax.test`);
+    await page.locator('select[name="role"]').selectOption('support');
+    await page.locator('[data-testid="form-submit"]').click();
+    const result = page.locator('[data-testid="result"]');
+    await result.waitFor();
+    const password = (await result.innerText()).match(/password shown once\s+(\S+)/)![1];
+    await page.context().close();
+    const desk = await signIn(browser, t.url, username, password, (p) => watches.push(watch(p, t.url)));
+    await desk.locator('[data-testid="metax-dashboard"]').waitFor();
+    expect(await desk.locator('[data-testid="metax-dashboard"]').innerText()).toMatch(/support/);
+    await desk.context().close();
+  });
+
   it('made no request to another origin and logged no console error on any page', () => {
     expect(watches.length).toBeGreaterThan(5);
     expect(watches.flatMap((w) => w.foreign)).toEqual([]);

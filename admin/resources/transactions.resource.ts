@@ -74,7 +74,7 @@ export const transactionsResource = defineResource({
   spec: LIST_SPECS.transactions,
   options: {
     navigation: { name: 'Money', icon: 'DollarSign' },
-    listProperties: ['id', 'user_id', 'transaction_type', 'wallet_type', 'amount', 'fee', 'net_amount', 'status', 'created_at'],
+    listProperties: ['id', 'user_id', 'transaction_type', 'wallet_type', 'amount', 'status', 'created_at'],
     showProperties: [
       'id', 'user_id', 'transaction_type', 'wallet_type', 'to_wallet_type', 'amount', 'fee', 'net_amount', 'status', 'description', 'reference',
       'wallet_address', 'tx_hash', 'requested_by', 'approvals', 'processed_by', 'processed_at', 'admin_notes', 'reason', 'created_at',
