@@ -78,7 +78,11 @@ export function formHandler<S extends z.ZodType, R>(spec: FormAction<S, R>) {
     if (request.method !== 'post') return base(ctx);
     const payload = payloadOf(request);
     const parsed = spec.schema.safeParse(spec.input ? spec.input(payload, ctx) : payload);
-    if (!parsed.success) return refused(ctx, 'Please correct the highlighted fields', fieldErrors(parsed.error));
+    if (!parsed.success) {
+      const errors = fieldErrors(parsed.error);
+      const messages = Object.values(errors);
+      return refused(ctx, messages.length === 1 ? messages[0] : 'Please correct the highlighted fields', errors);
+    }
     try {
       if (payload.step === 'preview' && spec.preview) return { ...base(ctx), preview: await spec.preview(parsed.data, ctx) };
       const actor = actorOf(ctx.currentAdmin);
@@ -86,7 +90,10 @@ export function formHandler<S extends z.ZodType, R>(spec: FormAction<S, R>) {
         ? (await runOnce(actor.id, spec.once, payload.form_token, parsed.data, () => spec.run(actor, parsed.data, ctx))).result
         : await spec.run(actor, parsed.data, ctx);
       const done = spec.done(result, ctx);
-      return { ...base(ctx), notice: { message: done.message, type: 'success' }, result: done.result, redirectUrl: done.redirectUrl };
+      // The record as it is now, not as it was before the action.
+      const fresh = ctx.record ? await ctx.resource.findOne(String(ctx.record.id()), ctx) : null;
+      const record = fresh ? { record: fresh.toJSON(ctx.currentAdmin) } : base(ctx);
+      return { ...record, notice: { message: done.message, type: 'success' }, result: done.result, redirectUrl: done.redirectUrl };
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       return refused(ctx, error.message, Object.fromEntries(error.details.map((d) => [d.field.split('.')[0], d.message])));

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import compression from 'compression';
 import express, { type RequestHandler } from 'express';
+import { Router as AdminRoutes } from 'adminjs';
 import { ASSETS_DIR, componentsDigest, PREBUILT_DIR } from './bundle-location.js';
 
 const require = createRequire(import.meta.url);
@@ -24,6 +25,19 @@ export function assetsVersion(): string {
   return hash.digest('hex').slice(0, 12);
 }
 
+/**
+ * ADMIN_JS_FRONTEND=production serves AdminJS's own minified React and design-system bundles
+ * outside production too: the test suite sets it, so its browsers parse 3 MB per page instead of
+ * the 26 MB of development builds. Production uses them anyway.
+ */
+export function useMinifiedFrontend(): void {
+  if (process.env.ADMIN_JS_FRONTEND !== 'production' || process.env.NODE_ENV === 'production') return;
+  for (const asset of AdminRoutes.assets) {
+    const minified = asset.src.replace(/([.-])development\.js$/, '$1production.js');
+    if (minified !== asset.src && fs.existsSync(minified)) asset.src = minified;
+  }
+}
+
 function cacheFor(version: string): RequestHandler {
   return (req, res, next) => {
     res.setHeader('Cache-Control', req.query.v === version ? `public, max-age=${YEAR}, immutable` : 'no-cache');
@@ -38,6 +52,7 @@ function cacheFor(version: string): RequestHandler {
  * their scripts.
  */
 export function backOfficeAssets(rootPath: string, version: string): express.Router {
+  useMinifiedFrontend();
   const router = express.Router();
   // Production serves minified bundles compressed; development's unminified ones are local only.
   if (process.env.NODE_ENV === 'production') router.use(compression());

@@ -24,7 +24,7 @@ async function as(role: 'support' | 'finance' | 'finance2' | 'admin'): Promise<P
   return signIn(browser, t.url, staff[role], ADMIN_PASSWORD, (page) => watches.push(watch(page, t.url)));
 }
 
-describe.runIf(run)('staff console (Chromium)', () => {
+describe.runIf(run)('staff console (Chromium)', { timeout: 90_000 }, () => {
   beforeAll(async () => {
     t = await startTestServer();
     browser = await launchBrowser();
@@ -94,7 +94,7 @@ describe.runIf(run)('staff console (Chromium)', () => {
     await page.locator('[data-testid="form-submit"]').dblclick();
     await page.locator('[data-testid="result"]').waitFor();
     expect(await page.locator('[data-testid="result"]').innerText()).toMatch(/5\.00000000/);
-    await expect.poll(async () => (await balances(t, a.token)).lifetime_reward).toBe('2.50000000');
+    await expect.poll(async () => (await balances(t, a.token)).lifetime_reward, { timeout: 15_000 }).toBe('2.50000000');
     expect((await balances(t, b.token)).lifetime_reward).toBe('2.50000000');
     const paid = await t.server.database.pool.query(`SELECT count(*)::int AS n FROM audit_logs WHERE action = 'income.distribute' AND reason = 'Launch bonus'`);
     expect(paid.rows[0].n).toBe(1);
@@ -120,7 +120,7 @@ describe.runIf(run)('staff console (Chromium)', () => {
     // The requester opens the approval and is refused: another person must approve.
     await first.goto(`${t.url}/admin/resources/transactions/records/${pending}/approve`);
     await first.locator('[data-testid="form-submit"]').click();
-    await expect.poll(() => first.locator('.mx-error').innerText()).toMatch(/cannot approve it/);
+    await expect.poll(() => first.locator('.mx-error').innerText(), { timeout: 15_000 }).toMatch(/cannot approve it/);
     expect((await balances(t, m.token)).main_balance).toBe('0.00000000');
     await first.context().close();
 
@@ -131,7 +131,7 @@ describe.runIf(run)('staff console (Chromium)', () => {
     await second.locator('[data-testid="form-submit"]').click();
     await expect.poll(async () => (await balances(t, m.token)).main_balance, { timeout: 10_000 }).toBe('1500.00000000');
     await second.waitForURL(`${t.url}/admin/resources/transactions/records/${pending}/show`);
-    await expect.poll(() => second.locator('body').innerText()).toContain(staff.finance2);
+    await expect.poll(() => second.locator('body').innerText(), { timeout: 15_000 }).toContain(staff.finance2);
     await screenshot(second, 'adjustment-approved');
     await second.context().close();
     await expectBooksBalanced();
@@ -145,7 +145,7 @@ describe.runIf(run)('staff console (Chromium)', () => {
     const page = await as('finance');
     await page.goto(`${t.url}/admin/resources/transactions/bulk/bulkApprove?recordIds=${ids.join(',')}`);
     await page.locator('[data-testid="bulk-confirm"]').click();
-    await expect.poll(() => page.locator('.mx-ok').count()).toBe(2);
+    await expect.poll(() => page.locator('.mx-ok').count(), { timeout: 15_000 }).toBe(2);
     expect(await page.locator('.mx-bad').innerText()).toMatch(/rejected, not pending/);
     expect((await balances(t, m.token)).available_fund).toBe('23.00000000');
     await screenshot(page, 'bulk-approve');
@@ -158,11 +158,11 @@ describe.runIf(run)('staff console (Chromium)', () => {
     const row = page.locator('[data-testid="config-min_deposit"]');
     await row.locator('input').fill('ten');
     await row.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => row.locator('.mx-field-error').innerText()).toMatch(/decimal/);
+    await expect.poll(() => row.locator('.mx-field-error').innerText(), { timeout: 15_000 }).toMatch(/decimal/);
     expect(await row.locator('input').inputValue()).toBe('ten');
     await row.locator('input').fill('25');
     await row.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(async () => (await t.request('GET', '/api/admin/config', { token: admin })).body.config.find((c: { key: string }) => c.key === 'min_deposit').value).toBe('25.00000000');
+    await expect.poll(async () => (await t.request('GET', '/api/admin/config', { token: admin })).body.config.find((c: { key: string }) => c.key === 'min_deposit').value, { timeout: 15_000 }).toBe('25.00000000');
     await screenshot(page, 'config-editor');
     await page.context().close();
     await setConfig(t, admin, { min_deposit: '10' });
@@ -175,7 +175,7 @@ describe.runIf(run)('staff console (Chromium)', () => {
     await page.locator('textarea[name="reason"]').fill('chargeback investigation');
     await page.locator('[data-testid="form-submit"]').click();
     await page.locator('[data-testid="member-page"]').waitFor();
-    await expect.poll(() => page.locator('[data-testid="member-page"]').innerText()).toMatch(/chargeback investigation/);
+    await expect.poll(() => page.locator('[data-testid="member-page"]').innerText(), { timeout: 15_000 }).toMatch(/chargeback investigation/);
     expect((await t.request('GET', '/api/user/profile', { token: m.token })).status).toBe(401);
     await page.context().close();
   });
@@ -225,7 +225,7 @@ describe.runIf(run)('staff console (Chromium)', () => {
     await page.goto(`${t.url}/admin/resources/staking_runs/actions/runStaking`);
     await page.locator('input[name="date"]').fill(day);
     await page.locator('[data-testid="form-submit"]').click();
-    await expect.poll(() => page.locator('.mx-error').innerText()).toMatch(/or earlier/);
+    await expect.poll(() => page.locator('.mx-error').innerText(), { timeout: 15_000 }).toMatch(/or earlier/);
     const today = new Date().toISOString().slice(0, 10);
     await page.locator('input[name="date"]').fill(today);
     await page.locator('[data-testid="form-submit"]').click();
@@ -233,9 +233,9 @@ describe.runIf(run)('staff console (Chromium)', () => {
     expect(await page.locator('[data-testid="preview"]').innerText()).toMatch(/members to pay\s+\d+/);
     await page.locator('[data-testid="form-submit"]').click();
     await page.locator('[data-testid="result"]').waitFor();
-    await expect.poll(async () => (await balances(t, m.token)).staking_bonus).not.toBe('0.00000000');
+    await expect.poll(async () => (await balances(t, m.token)).staking_bonus, { timeout: 15_000 }).not.toBe('0.00000000');
     await page.goto(`${t.url}/admin/resources/staking_runs`);
-    await expect.poll(() => page.locator('table').innerText()).toContain(staff.finance);
+    await expect.poll(() => page.locator('table').innerText(), { timeout: 15_000 }).toContain(staff.finance);
     await page.context().close();
     await expectBooksBalanced();
   });

@@ -3,8 +3,8 @@ import type { z } from 'zod';
 import type { Actor } from '../../src/audit/actor.js';
 import { AppError } from '../../src/http/errors.js';
 import { addChartPointBody, generateChartBody, setPriceBody, TIMEFRAMES } from '../../src/market/market.schemas.js';
-import { MXCChartData } from '../../src/market/mxc-chart.model.js';
-import { MXCPrice } from '../../src/market/mxc-price.model.js';
+import { CHART_SOURCES, MXCChartData } from '../../src/market/mxc-chart.model.js';
+import { MXCPrice, PRICE_SOURCES } from '../../src/market/mxc-price.model.js';
 import { addChartPoint, generateChartPoints } from '../../src/market/mxc-chart.service.js';
 import { updateMxcPrice } from '../../src/market/mxc-price.service.js';
 import { guarded, moneyText, referenceTo, staffReadActions } from '../access.js';
@@ -89,7 +89,7 @@ const PRICE_FIELDS = ['price', 'change_24h', 'change_amount', 'market_cap', 'vol
 export const mxcPriceResource = defineResource({
   id: 'MXCPrice',
   model: MXCPrice,
-  spec: { filters: { source: { kind: 'enum', values: ['admin', 'seed'] }, updated_by: { kind: 'id' }, created_at: { kind: 'date' } }, sortable: ['id', 'created_at', 'price'] },
+  spec: { filters: { source: { kind: 'enum', values: PRICE_SOURCES }, updated_by: { kind: 'id' }, created_at: { kind: 'date' } }, sortable: ['id', 'created_at', 'price'] },
   options: {
     navigation,
     listProperties: ['id', 'price', 'change_24h', 'change_amount', 'market_cap', 'volume_24h', 'holders', 'transactions_24h', 'rank', 'source', 'updated_by', 'created_at'],
@@ -127,7 +127,7 @@ export const mxcPriceResource = defineResource({
 export const mxcChartResource = defineResource({
   id: 'MXCChartData',
   model: MXCChartData,
-  spec: { filters: { source: { kind: 'enum', values: ['admin', 'generated', 'seed'] }, timestamp: { kind: 'date' } }, sortable: ['id', 'timestamp', 'created_at'] },
+  spec: { filters: { source: { kind: 'enum', values: CHART_SOURCES }, timestamp: { kind: 'date' } }, sortable: ['id', 'timestamp', 'created_at'] },
   options: {
     navigation,
     listProperties: ['id', 'timestamp', 'price', 'volume', 'source', 'created_by', 'created_at'],

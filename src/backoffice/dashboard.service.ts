@@ -8,6 +8,7 @@ import { trialBalance } from '../wallets/ledger.verify.js';
 import { cryptoFeedStatus } from '../feed/crypto-feed.service.js';
 import { JOBS } from '../jobs/catalogue.js';
 import { threshold } from '../wallets/dual-approval.service.js';
+import { COMMISSION_TYPES } from '../income/compensation-plan.js';
 
 /**
  * The staff home page, one read model for the back-office dashboard and GET /api/admin/dashboard:
@@ -93,9 +94,9 @@ async function todaysFigures() {
             (SELECT coalesce(sum(amount), 0) FROM transactions, day WHERE transaction_type = 'withdrawal' AND status = 'completed' AND processed_at >= day.start) AS withdrawals_sum,
             (SELECT count(*)::int FROM investments, day WHERE created_at >= day.start) AS investments_count,
             (SELECT coalesce(sum(amount), 0) FROM investments, day WHERE created_at >= day.start) AS investments_sum,
-            (SELECT count(*)::int FROM incomes, day WHERE income_type IN ('Direct Referral', 'Level Bonus') AND created_at >= day.start) AS commissions_count,
-            (SELECT coalesce(sum(amount), 0) FROM incomes, day WHERE income_type IN ('Direct Referral', 'Level Bonus') AND created_at >= day.start) AS commissions_sum`,
-    { type: QueryTypes.SELECT },
+            (SELECT count(*)::int FROM incomes, day WHERE income_type IN (:commissions) AND created_at >= day.start) AS commissions_count,
+            (SELECT coalesce(sum(amount), 0) FROM incomes, day WHERE income_type IN (:commissions) AND created_at >= day.start) AS commissions_sum`,
+    { replacements: { commissions: [...COMMISSION_TYPES] }, type: QueryTypes.SELECT },
   );
   const pair = (name: string) => ({ count: Number(row[`${name}_count`]), sum: formatMoney(row[`${name}_sum`] as string) });
   return {

@@ -4,6 +4,7 @@ import { notFound } from '../http/errors.js';
 import { formatMoney } from '../money/money.js';
 import { listWallets } from '../wallets/wallets.service.js';
 import { teamTree } from '../team/team.service.js';
+import { PLAN_LEVELS } from '../income/compensation-plan.js';
 
 const LATEST = 10;
 /** The member page shows the first part of a large downline; the team routes page through all of it. */
@@ -15,7 +16,7 @@ const person = (id: number | null, username: string | null) => (id ? { id, usern
 /**
  * Everything staff need about one member on one page (back-office member page and
  * GET /api/admin/users/:id/overview): profile and status, sponsor, the nine wallets, the latest
- * ledger movements, transactions, incomes and investments, a downline summary and a 5-level tree.
+ * ledger movements, transactions, incomes and investments, a downline summary and the team tree.
  */
 export async function memberOverview(userId: number) {
   const [profile] = await db().query<Record<string, unknown>>(
@@ -33,7 +34,7 @@ export async function memberOverview(userId: number) {
     latestIncomes(userId),
     latestInvestments(userId),
     downlineSummary(userId),
-    teamTree(userId, 5, TREE_NODES),
+    teamTree(userId, PLAN_LEVELS, TREE_NODES),
     statusChange(userId),
   ]);
   return {
@@ -152,7 +153,7 @@ async function latestInvestments(userId: number) {
   }));
 }
 
-/** Per level 1-5: members, active members and their invested principal. */
+/** Per plan level: members, active members and their invested principal. */
 async function downlineSummary(userId: number) {
   const rows = await db().query<{ level: number; members: number; active: number; invested: string }>(
     `SELECT r.level, count(*)::int AS members, count(*) FILTER (WHERE u.is_active)::int AS active, coalesce(sum(u.total_investment), 0) AS invested
@@ -160,7 +161,7 @@ async function downlineSummary(userId: number) {
       WHERE r.referrer_id = :userId GROUP BY r.level ORDER BY r.level`,
     { replacements: { userId }, type: QueryTypes.SELECT },
   );
-  return [1, 2, 3, 4, 5].map((level) => {
+  return Array.from({ length: PLAN_LEVELS }, (_, i) => i + 1).map((level) => {
     const row = rows.find((r) => r.level === level);
     return { level, members: row?.members ?? 0, active: row?.active ?? 0, invested: formatMoney(row?.invested ?? 0) };
   });

@@ -70,6 +70,8 @@ function buildBackOfficeBundle(): void {
   });
   // bundle-location.ts derives the same folder (DATA_DIR/adminjs/<digest of the components>).
   process.env.DATA_DIR ??= dataDir;
+  // AdminJS's minified React and design system: browsers parse 3 MB per page instead of 26 MB.
+  process.env.ADMIN_JS_FRONTEND ??= 'production';
 }
 
 export async function teardown(): Promise<void> {
