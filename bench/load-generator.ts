@@ -6,15 +6,17 @@ import autocannon from 'autocannon';
  * duration and the traffic mix; answers with throughput, latency and counts by status.
  *  - transfers: each member moves 1.5 back and forth between available_fund and main_balance;
  *  - mixed: balances 40 %, history 20 %, wallets 5 %, transfers 25 %, investments 10 %;
- *  - hot: every connection transfers on the first member's wallets (one hot account).
+ *  - hot: every connection transfers on the first member's wallets (one hot account);
+ *  - get: GET `path`, with the members' tokens in turn (none for /healthz).
  */
-export type Mix = 'transfers' | 'mixed' | 'hot';
+export type Mix = 'transfers' | 'mixed' | 'hot' | 'get';
 export interface LoadInput {
   base: string;
   tokens: string[];
   connections: number;
   duration: number;
   mix: Mix;
+  path?: string;
 }
 export interface LoadResult {
   requests: number;
@@ -27,7 +29,7 @@ export interface LoadResult {
   errors: number;
 }
 
-const { base, tokens, connections, duration, mix } = JSON.parse(process.env.BENCH_LOAD!) as LoadInput;
+const { base, tokens, connections, duration, mix, path } = JSON.parse(process.env.BENCH_LOAD!) as LoadInput;
 
 let n = 0;
 const json = (token: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
@@ -44,6 +46,7 @@ function transfer(i: number, token: string) {
 function next() {
   const i = n++;
   const token = mix === 'hot' ? tokens[0] : tokens[i % tokens.length];
+  if (mix === 'get') return { method: 'GET' as const, path: path!, headers: path === '/healthz' ? {} : json(token) };
   if (mix !== 'mixed') return transfer(mix === 'hot' ? i * tokens.length : i, token);
   const roll = (i * 7919) % 100;
   if (roll < 40) return { method: 'GET' as const, path: '/api/dashboard/balances', headers: json(token) };

@@ -4,7 +4,7 @@ import { expectBooksBalanced } from './helpers/money.js';
 import { TEAM_ENV, wallets } from './helpers/team.js';
 import { inTransaction } from '../src/db/database.js';
 import { Decimal } from '../src/money/money.js';
-import { postBulkCredits } from '../src/wallets/ledger.service.js';
+import { packCredits, postBulkCredits } from '../src/wallets/ledger.service.js';
 import { trialBalance } from '../src/wallets/ledger.verify.js';
 
 let t: TestServer;
@@ -17,7 +17,7 @@ afterEach(async () => expectBooksBalanced());
 describe('postBulkCredits', () => {
   it('credits many members in one balanced posting, moving total_income for income kinds only', async () => {
     const members = await Promise.all(Array.from({ length: 5 }, () => signUp(t)));
-    const credits = members.map((m, i) => ({ userId: m.user.id, amount: new Decimal(`1.0000000${i + 1}`) }));
+    const credits = packCredits(members.map((m, i) => ({ userId: m.user.id, amount: new Decimal(`1.0000000${i + 1}`) })));
     const result = await inTransaction((tx) => postBulkCredits(tx, { kind: 'staking_reward', platform: 'stakingExpense', wallet: 'staking_bonus', credits }));
     expect(result.total.toFixed(8)).toBe('5.00000015');
     for (const [i, m] of members.entries()) {
@@ -33,7 +33,7 @@ describe('postBulkCredits', () => {
   it('refuses duplicate members, bad amounts and missing wallets, writing nothing', async () => {
     const m = await signUp(t);
     const bulk = (credits: { userId: number; amount: Decimal }[]) =>
-      inTransaction((tx) => postBulkCredits(tx, { kind: 'bonus', platform: 'bonusExpense', wallet: 'lifetime_reward', credits }));
+      inTransaction(async (tx) => postBulkCredits(tx, { kind: 'bonus', platform: 'bonusExpense', wallet: 'lifetime_reward', credits: packCredits(credits) }));
     await expect(bulk([{ userId: m.user.id, amount: new Decimal(1) }, { userId: m.user.id, amount: new Decimal(1) }])).rejects.toThrow(/twice/);
     await expect(bulk([{ userId: m.user.id, amount: new Decimal('0.000000001') }])).rejects.toThrow(/decimals/);
     await expect(bulk([{ userId: m.user.id, amount: new Decimal(0) }])).rejects.toThrow(/positive/);

@@ -1,7 +1,7 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import { db } from '../db/database.js';
 import { Decimal, SCALE, ZERO, formatMoney } from '../money/money.js';
-import { post } from '../wallets/ledger.service.js';
+import { post, type PackedCredits } from '../wallets/ledger.service.js';
 import type { PlatformAccount } from '../wallets/ledger.accounts.js';
 import type { WalletType } from '../wallets/wallet-types.js';
 
@@ -29,15 +29,42 @@ export async function recordDebt(
  * the repayment back out of the wallet that received it and books it against the expense the debt
  * came from. One query when nobody owes anything; one posting per debtor otherwise.
  */
-export async function settleDebts(tx: Transaction, credited: { userId: number; wallet: WalletType; amount: Decimal }[]): Promise<void> {
+export async function settleDebts(tx: Transaction, credited: Credited[]): Promise<void> {
   if (credited.length === 0) return;
-  const debts = await db().query<OpenDebt>(
+  const debts = await openDebts(tx, credited.map((c) => c.userId).join(','));
+  if (debts.length > 0) await repay(tx, credited, debts);
+}
+
+/** settleDebts for a bulk credit: unpacks only the members who owe something (rarely anyone). */
+export async function settleDebtsPacked(tx: Transaction, wallet: WalletType, credits: PackedCredits): Promise<void> {
+  if (credits.count === 0) return;
+  const debts = await openDebts(tx, credits.userIds);
+  if (debts.length === 0) return;
+  const debtors = new Set(debts.map((d) => d.user_id));
+  const amounts = credits.amounts.split(',');
+  const credited = credits.userIds
+    .split(',')
+    .map((id, i) => ({ userId: Number(id), wallet, amount: new Decimal(amounts[i]) }))
+    .filter((c) => debtors.has(c.userId));
+  await repay(tx, credited, debts);
+}
+
+interface Credited {
+  userId: number;
+  wallet: WalletType;
+  amount: Decimal;
+}
+
+function openDebts(tx: Transaction, packedUserIds: string): Promise<OpenDebt[]> {
+  return db().query<OpenDebt>(
     `SELECT id, user_id, outstanding, expense_account FROM debts
       WHERE outstanding > 0 AND user_id = ANY(string_to_array(:userIds, ',')::int[])
       ORDER BY id FOR UPDATE`,
-    { replacements: { userIds: credited.map((c) => c.userId).join(',') }, type: QueryTypes.SELECT, transaction: tx },
+    { replacements: { userIds: packedUserIds }, type: QueryTypes.SELECT, transaction: tx },
   );
-  if (debts.length === 0) return;
+}
+
+async function repay(tx: Transaction, credited: Credited[], debts: OpenDebt[]): Promise<void> {
   const repaid = new Set<number>();
   const available = new Map<string, Decimal>();
   for (const c of credited) available.set(`${c.userId}:${c.wallet}`, (available.get(`${c.userId}:${c.wallet}`) ?? ZERO).plus(c.amount));

@@ -1,10 +1,10 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import { db } from '../db/database.js';
 import { Decimal, SCALE } from '../money/money.js';
-import { post, postBulkCredits } from '../wallets/ledger.service.js';
+import { post, postBulkCredits, type PackedCredits } from '../wallets/ledger.service.js';
 import type { PostingKind } from '../wallets/ledger.accounts.js';
 import { INCOME_EXPENSE, INCOME_WALLET, type IncomeType } from './income-types.js';
-import { settleDebts } from './debts.service.js';
+import { settleDebts, settleDebtsPacked } from './debts.service.js';
 
 export interface IncomeCredit {
   userId: number;
@@ -67,11 +67,11 @@ export async function creditIncomes(tx: Transaction, kind: PostingKind, credits:
 
 /**
  * Many members, one income type, same description: one bulk posting, one insert of Income rows,
- * then open debts. Used by staking and staff distributions.
+ * then open debts. Used by staking and staff distributions, with credits packed by SQL.
  */
 export async function creditIncomesInBulk(
   tx: Transaction,
-  input: { kind: PostingKind; type: IncomeType; description: string; credits: { userId: number; amount: Decimal }[]; createdBy?: number },
+  input: { kind: PostingKind; type: IncomeType; description: string; credits: PackedCredits; createdBy?: number },
 ): Promise<{ postingId: number | null; total: Decimal }> {
   const wallet = INCOME_WALLET[input.type];
   const result = await postBulkCredits(tx, {
@@ -88,17 +88,11 @@ export async function creditIncomesInBulk(
      SELECT x.user_id, :type, x.amount, :description, :postingId
        FROM unnest(string_to_array(:userIds, ',')::int[], string_to_array(:amounts, ',')::numeric[]) AS x(user_id, amount)`,
     {
-      replacements: {
-        type: input.type,
-        description: input.description,
-        postingId: result.postingId,
-        userIds: input.credits.map((c) => c.userId).join(','),
-        amounts: input.credits.map((c) => c.amount.toFixed(SCALE)).join(','),
-      },
+      replacements: { type: input.type, description: input.description, postingId: result.postingId, userIds: input.credits.userIds, amounts: input.credits.amounts },
       type: QueryTypes.INSERT,
       transaction: tx,
     },
   );
-  await settleDebts(tx, input.credits.map((c) => ({ userId: c.userId, wallet, amount: c.amount })));
+  await settleDebtsPacked(tx, wallet, input.credits);
   return result;
 }

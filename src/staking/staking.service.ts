@@ -9,6 +9,7 @@ import { getConfig } from '../config/config.service.js';
 import { unprocessable } from '../http/errors.js';
 import { Decimal, ZERO, formatMoney } from '../money/money.js';
 import { creditIncomesInBulk } from '../income/income.service.js';
+import { packedFrom, type PackedCredits } from '../wallets/ledger.service.js';
 
 export interface StakingResult {
   date: string;
@@ -36,26 +37,26 @@ export async function stakingToday(): Promise<{ today: string; timezone: string 
   return { today: row.today, timezone: staking_timezone };
 }
 
+/** Principal moved after the cutoff (investments, reversals, adjustments), per wallet: taken back out. Needs :cutoff. */
+const LATE_PRINCIPAL = `
+  SELECT e.wallet_id, sum(e.credit - e.debit) AS net
+    FROM ledger_postings p JOIN ledger_entries e ON e.posting_id = p.id
+   WHERE p.created_at >= :cutoff AND p.kind IN ('investment', 'investment_reversal', 'adjustment') AND e.account = 'member:balance'
+   GROUP BY e.wallet_id`;
+
 /**
- * Each active member's reward for day D: the principal held at the cutoff (the day's end, or now
- * for today) × apy / 365 / 100, computed exactly in integer units of 10⁻⁸ and truncated once.
- * Principal moved after the cutoff (investments, reversals, adjustments) is taken back out.
- * Needs :cutoff and :apyUnits; used by the payout and by its preview.
+ * Each earner's reward for day D, beside a CTE `late` (LATE_PRINCIPAL): the principal held at the
+ * cutoff × apy / 365 / 100, computed exactly in integer units of 10⁻⁸ and truncated once. Needs
+ * :apyUnits. One definition for the payout and its preview.
  */
-function rewardsSql(columns: string, where = ''): string {
-  return `WITH late AS (
-             SELECT e.wallet_id, sum(e.credit - e.debit) AS net
-               FROM ledger_postings p JOIN ledger_entries e ON e.posting_id = p.id
-              WHERE p.created_at >= :cutoff AND p.kind IN ('investment', 'investment_reversal', 'adjustment') AND e.account = 'member:balance'
-              GROUP BY e.wallet_id
-           )
-           SELECT ${columns}
-             FROM wallets w
-             JOIN users u ON u.id = w.user_id AND ${earnerSql('u')}
-             LEFT JOIN late l ON l.wallet_id = w.id
-             CROSS JOIN LATERAL (SELECT w.balance - coalesce(l.net, 0) AS principal) p
-             CROSS JOIN LATERAL (SELECT div(p.principal * 100000000 * :apyUnits, 3650000000000) / 100000000 AS reward) r
-            WHERE w.wallet_type = 'my_investment' AND r.reward > 0 ${where}`;
+function rewardsFrom(columns: string, where = ''): string {
+  return `SELECT ${columns}
+            FROM wallets w
+            JOIN users u ON u.id = w.user_id AND ${earnerSql('u')}
+            LEFT JOIN late l ON l.wallet_id = w.id
+            CROSS JOIN LATERAL (SELECT w.balance - coalesce(l.net, 0) AS principal) p
+            CROSS JOIN LATERAL (SELECT div(p.principal * 100000000 * :apyUnits, 3650000000000) / 100000000 AS reward) r
+           WHERE w.wallet_type = 'my_investment' AND r.reward > 0 ${where}`;
 }
 
 const apyUnits = (apy: Decimal.Value) => new Decimal(apy).times(1e8).toFixed(0);
@@ -65,12 +66,16 @@ export async function previewStaking(date: string) {
   const { staking_apy, staking_timezone } = await getConfig(['staking_apy', 'staking_timezone']);
   const { today } = await stakingToday();
   if (date > today) throw unprocessable('future_date', `Staking can run for ${today} or earlier`, [{ field: 'date', message: `must be on or before ${today}` }]);
+  const [{ cutoff }] = await db().query<{ cutoff: Date }>(`SELECT least(now(), ((:date::date + 1)::timestamp AT TIME ZONE :tz)) AS cutoff`, {
+    replacements: { date, tz: staking_timezone },
+    type: QueryTypes.SELECT,
+  });
   const [row] = await db().query<{ members: number; total: string | null; already_paid: number }>(
-    `WITH cut AS (SELECT least(now(), ((:date::date + 1)::timestamp AT TIME ZONE :tz)) AS cutoff)
+    `WITH late AS (${LATE_PRINCIPAL})
      SELECT count(*)::int AS members, sum(x.reward) AS total,
             (SELECT count(*)::int FROM staking_payouts WHERE reward_date = :date) AS already_paid
-       FROM (${rewardsSql('w.user_id, r.reward', 'AND NOT EXISTS (SELECT 1 FROM staking_payouts s WHERE s.reward_date = :date AND s.user_id = w.user_id)').replace(/:cutoff/g, '(SELECT cutoff FROM cut)')}) x`,
-    { replacements: { date, tz: staking_timezone, apyUnits: apyUnits(staking_apy) }, type: QueryTypes.SELECT },
+       FROM (${rewardsFrom('w.user_id, r.reward', 'AND NOT EXISTS (SELECT 1 FROM staking_payouts s WHERE s.reward_date = :date AND s.user_id = w.user_id)')}) x`,
+    { replacements: { date, cutoff, apyUnits: apyUnits(staking_apy) }, type: QueryTypes.SELECT },
   );
   return { date, apy: formatMoney(staking_apy), members_to_pay: row.members, total: formatMoney(row.total ?? 0), members_already_paid: row.already_paid };
 }
@@ -152,26 +157,28 @@ async function payDay(run: { id: number; cutoff: Date; day_key: number }, date: 
         // Tens of thousands of rows per statement: hash joins and sorts should stay in memory, and
         // a batch on a slow disk may outlast the API's statement limit.
         await db().query(`SET LOCAL work_mem = '64MB'; SET LOCAL statement_timeout = 0`, { transaction: tx });
-        const claimed = await db().query<{ user_id: number; amount: string }>(
-          `INSERT INTO staking_payouts (reward_date, user_id, amount, run_id)
-           ${rewardsSql(':date, w.user_id, r.reward, :runId', 'AND w.user_id > :from AND w.user_id <= :upTo')}
-           ON CONFLICT DO NOTHING
-           RETURNING user_id, amount`,
+        const [credits] = await db().query<PackedCredits>(
+          `WITH late AS (${LATE_PRINCIPAL}), claimed AS (
+             INSERT INTO staking_payouts (reward_date, user_id, amount, run_id)
+             ${rewardsFrom(':date, w.user_id, r.reward, :runId', 'AND w.user_id > :from AND w.user_id <= :upTo')}
+             ON CONFLICT DO NOTHING
+             RETURNING user_id, amount
+           )
+           ${packedFrom('claimed')}`,
           {
             replacements: { cutoff: run.cutoff, date, runId: run.id, from, upTo, apyUnits: apyUnits(staking_apy) },
             type: QueryTypes.SELECT,
             transaction: tx,
           },
         );
-        const credits = claimed.map((c) => ({ userId: c.user_id, amount: new Decimal(c.amount) }));
         const result = await creditIncomesInBulk(tx, { kind: 'staking_reward', type: 'Staking Reward', description, credits });
         // The run's progress commits with the batch, so it stays exact even when the run is cut off.
         await db().query(`UPDATE staking_runs SET members_paid = members_paid + :paid, total = total + :total WHERE id = :id`, {
-          replacements: { paid: credits.length, total: result.total.toFixed(8), id: run.id },
+          replacements: { paid: credits.count, total: result.total.toFixed(8), id: run.id },
           type: QueryTypes.UPDATE,
           transaction: tx,
         });
-        return { paid: credits.length, total: result.total };
+        return { paid: credits.count, total: result.total };
       }, { detached: true });
       paid += batch.paid;
       total = total.plus(batch.total);

@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { defineRoute } from '../http/route.js';
 import { pageQuery } from '../http/pagination.js';
-import { teamMembers, teamStats, teamTree, referralLink } from './team.service.js';
+import { teamMembers, teamStats, teamTreeJson, referralLink } from './team.service.js';
 
 const tags = ['team'];
 const level = z.union([z.literal('all'), z.coerce.number().int().min(1).max(5)], { message: 'must be 1-5 or all' });
@@ -30,9 +30,10 @@ export function teamRoutes(router: Router, referralBaseUrl: string): void {
   defineRoute(
     router,
     { method: 'get', path: '/team/tree', summary: 'Your downline as a tree, at most tree_max_nodes nodes', tags, access: 'member', query: treeQuery },
-    async ({ user, query }) => {
-      const { tree, truncated } = await teamTree(user.id, query.depth);
-      return { tree, truncated };
+    async ({ user, query, res }) => {
+      // The tree arrives as JSON text from PostgreSQL: sent as it is, never parsed and re-serialised.
+      const { tree, truncated } = await teamTreeJson(user.id, query.depth);
+      res.type('json').send(`{"tree":${tree},"truncated":${truncated}}`);
     },
   );
 

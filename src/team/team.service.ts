@@ -88,49 +88,65 @@ export async function teamMembers(userId: number, q: MembersQuery) {
   return { items: rows.map(memberView), page: q.page, per_page: q.per_page, total };
 }
 
-/** The tree's one query (exported for the benchmark, which times it on the server alone). */
-export const TREE_SQL = `SELECT u.id, u.username, trim(u.first_name || ' ' || u.last_name) AS full_name, r.level,
-        to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS joined_at,
-        u.is_active, u.total_investment::text AS investment, u.rank, u.sponsor_id
-   FROM referrals r JOIN users u ON u.id = r.referred_id
-  WHERE r.referrer_id = $1 AND r.level <= $2
-  ORDER BY r.level, r.referred_id LIMIT $3`;
+/** One node's JSON, the same fields as memberView, children last. */
+const nodeJson = (children: string) => `json_build_object('id', k.id, 'username', k.username, 'full_name', k.full_name, 'level', k.level,
+  'joined_at', to_char(k.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'is_active', k.is_active,
+  'investment', k.total_investment::text, 'rank', k.rank, 'children', ${children})`;
 
-type TreeNode = ReturnType<typeof memberView> & { children: TreeNode[] };
+/** Each level's nodes grouped under their sponsor, deepest level first, each holding its children. */
+const levelCtes = Array.from({ length: PLAN_LEVELS }, (_, i) => PLAN_LEVELS - i)
+  .map((level) =>
+    level === PLAN_LEVELS
+      ? `l${level} AS (SELECT k.sponsor_id, json_agg(${nodeJson(`'[]'::json`)} ORDER BY k.id) AS kids FROM kept k WHERE k.level = ${level} GROUP BY k.sponsor_id)`
+      : `l${level} AS (SELECT k.sponsor_id, json_agg(${nodeJson(`coalesce(c.kids, '[]'::json)`)} ORDER BY k.id) AS kids
+           FROM kept k LEFT JOIN l${level + 1} c ON c.sponsor_id = k.id WHERE k.level = ${level} GROUP BY k.sponsor_id)`,
+  )
+  .join(',\n');
 
 /**
- * The downline as a tree, `depth` generations deep, from ONE query over the closure table (each
- * row's parent is its sponsor). Rows come level by level, so every node's parent is already placed;
- * past `tree_max_nodes` the rest is cut and `truncated` says so (members pages through it all).
+ * The tree's one query (exported for the benchmark): the first `$3` members of the downline in
+ * (level, id) order — so every kept node's sponsor is kept too — built into the response's JSON
+ * inside PostgreSQL, level by level from the deepest, and handed to the client as it comes.
  */
-export async function teamTree(userId: number, depth: number, maxNodes?: number) {
+export const TREE_SQL = `WITH d AS (
+    SELECT u.id, u.username, trim(u.first_name || ' ' || u.last_name) AS full_name, r.level, u.created_at, u.is_active,
+           u.total_investment, u.rank, u.sponsor_id
+      FROM referrals r JOIN users u ON u.id = r.referred_id
+     WHERE r.referrer_id = $1 AND r.level <= $2
+     ORDER BY r.level, r.referred_id LIMIT $3 + 1
+  ), kept AS (SELECT * FROM d ORDER BY level, id LIMIT $3),
+  ${levelCtes}
+  SELECT coalesce((SELECT kids FROM l1), '[]'::json)::text AS tree, (SELECT count(*) FROM d) > $3 AS truncated, (SELECT count(*)::int FROM kept) AS nodes`;
+
+/**
+ * The downline as a tree, `depth` generations deep, from ONE query over the closure table, as JSON
+ * text ready to send; past `tree_max_nodes` the rest is cut and `truncated` says so (members pages
+ * through it all).
+ */
+export async function teamTreeJson(userId: number, depth: number, maxNodes?: number): Promise<{ tree: string; truncated: boolean; nodes: number }> {
   const cap = maxNodes ?? (await getConfig(['tree_max_nodes'])).tree_max_nodes;
-  // Up to tree_max_nodes rows: PostgreSQL formats the timestamps and amounts (NUMERIC(20,8) prints
-  // its 8 places), so Node only links nodes; the sort gets enough memory to stay off disk.
   const client = await rawPool().connect();
-  let rows: (Omit<MemberRow, 'joined_at'> & { joined_at: string; sponsor_id: number })[];
   try {
+    // The sorts and aggregates of up to tree_max_nodes rows get enough memory to stay off disk.
     await client.query('BEGIN');
     await client.query(`SET LOCAL work_mem = '64MB'`);
-    rows = (await client.query(TREE_SQL, [userId, depth, cap + 1])).rows;
+    const { rows } = await client.query<{ tree: string; truncated: boolean; nodes: number }>({ name: 'team_tree', text: TREE_SQL, values: [userId, depth, cap] });
     await client.query('COMMIT');
+    return rows[0];
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
     client.release();
   }
-  const truncated = rows.length > cap;
-  const nodes = new Map<number, TreeNode>();
-  const tree: TreeNode[] = [];
-  for (let i = 0; i < rows.length && i < cap; i++) {
-    const { sponsor_id, ...row } = rows[i];
-    const node: TreeNode = { ...row, children: [] };
-    nodes.set(row.id, node);
-    if (row.level === 1) tree.push(node);
-    else nodes.get(sponsor_id)?.children.push(node);
-  }
-  return { tree, truncated, nodes: nodes.size };
+}
+
+export type TreeNode = ReturnType<typeof memberView> & { children: TreeNode[] };
+
+/** The same tree as objects, for callers that work with it rather than send it on. */
+export async function teamTree(userId: number, depth: number, maxNodes?: number): Promise<{ tree: TreeNode[]; truncated: boolean; nodes: number }> {
+  const { tree, truncated, nodes } = await teamTreeJson(userId, depth, maxNodes);
+  return { tree: JSON.parse(tree) as TreeNode[], truncated, nodes };
 }
 
 export async function referralLink(userId: number, baseUrl: string) {

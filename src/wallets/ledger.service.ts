@@ -136,13 +136,49 @@ export function outOfRange(wallet: string) {
   ]);
 }
 
+/**
+ * Many members' credits the way the database hands them over and takes them back: member ids
+ * ascending and amounts, comma-joined in the same order — no object per member in Node.
+ */
+export interface PackedCredits {
+  count: number;
+  userIds: string;
+  amounts: string;
+  total: string;
+}
+
+/** A SELECT packing rows (user_id, amount) of `source` the way PackedCredits wants them, one row even when empty. */
+export const packedFrom = (source: string) =>
+  `SELECT count(*)::int AS count, coalesce(string_agg(user_id::text, ',' ORDER BY user_id), '') AS "userIds",
+          coalesce(string_agg(amount::text, ',' ORDER BY user_id), '') AS amounts, coalesce(sum(amount), 0)::text AS total
+     FROM ${source}`;
+
+/** Packs credits computed in code (small lists, tests), checking what SQL-made packs guarantee by construction. */
+export function packCredits(credits: { userId: number; amount: Decimal }[]): PackedCredits {
+  const sorted = [...credits].sort((a, b) => a.userId - b.userId);
+  let total = ZERO;
+  for (const [i, c] of sorted.entries()) {
+    if (!c.amount.isPositive() || c.amount.isZero() || c.amount.decimalPlaces() > SCALE) {
+      throw new Error(`ledger: each bulk credit needs a positive amount with at most ${SCALE} decimals`);
+    }
+    if (i > 0 && sorted[i - 1].userId === c.userId) throw new Error(`ledger: user ${c.userId} appears twice in one bulk posting`);
+    total = total.plus(c.amount);
+  }
+  return {
+    count: sorted.length,
+    userIds: sorted.map((c) => c.userId).join(','),
+    amounts: sorted.map((c) => c.amount.toFixed(SCALE)).join(','),
+    total: total.toFixed(SCALE),
+  };
+}
+
 export interface BulkCredits {
   kind: PostingKind;
   /** The platform account debited for the total (an expense). */
   platform: PlatformAccount;
   /** The member wallet every credit lands in. */
   wallet: WalletType;
-  credits: { userId: number; amount: Decimal }[];
+  credits: PackedCredits;
   description?: string;
   createdBy?: number;
 }
@@ -152,38 +188,21 @@ export interface BulkCredits {
  * the platform account debited with the total, each member's wallet credited, and for income kinds
  * each member's total_income credited against one memo entry for the total — written set-based in
  * two statements whatever the count: lock the wallets (in the lock order), then insert entries and
- * update balances. Credits only raise balances, so no bucket can go negative here.
+ * update balances. Credits only raise balances, so no bucket can go negative here; one pushed past
+ * NUMERIC(20,8) fails the update (22003), which answers 422 too.
  */
 export async function postBulkCredits(tx: Transaction, bulk: BulkCredits): Promise<{ postingId: number | null; total: Decimal }> {
-  if (bulk.credits.length === 0) return { postingId: null, total: ZERO };
-  const seen = new Set<number>();
-  let total = ZERO;
-  for (const c of bulk.credits) {
-    if (!c.amount.isPositive() || c.amount.isZero() || c.amount.decimalPlaces() > SCALE) {
-      throw new Error(`ledger: each bulk credit needs a positive amount with at most ${SCALE} decimals`);
-    }
-    if (seen.has(c.userId)) throw new Error(`ledger: user ${c.userId} appears twice in one bulk posting`);
-    seen.add(c.userId);
-    total = total.plus(c.amount);
-  }
+  const { credits } = bulk;
+  if (credits.count === 0) return { postingId: null, total: ZERO };
+  const total = new Decimal(credits.total);
   if (total.gt(MAX_AMOUNT)) throw outOfRange(`${bulk.wallet} total`);
   const income = POSTING_KINDS[bulk.kind].income && isIncomeWallet(bulk.wallet);
   const wallets: WalletType[] = income ? [bulk.wallet, 'total_income'] : [bulk.wallet];
-  // Comma-joined text arrays: one bound string instead of 50,000 escaped literals.
-  // In user order, as the lock order wants. The id range lets the planner reach
-  // the batch's wallets through the (user_id, wallet_type) index instead of scanning every wallet.
-  const credits = [...bulk.credits].sort((a, b) => a.userId - b.userId);
-  const replacements = {
-    userIds: credits.map((c) => c.userId).join(','),
-    amounts: credits.map((c) => c.amount.toFixed(SCALE)).join(','),
-    wallets,
-    minId: credits[0].userId,
-    maxId: credits[credits.length - 1].userId,
-  };
-  const locked = await lockMemberWallets(tx, credits.map((c) => c.userId), wallets);
-  if (locked !== bulk.credits.length * wallets.length) throw new Error(`ledger: missing ${bulk.wallet} wallets for a bulk ${bulk.kind} posting`);
-  // A member's balance pushed past NUMERIC(20,8) fails the update (22003), which answers 422 too.
+  const locked = await lockMemberWallets(tx, credits.userIds, wallets);
+  if (locked.count !== credits.count * wallets.length) throw new Error(`ledger: missing ${bulk.wallet} wallets for a bulk ${bulk.kind} posting`);
 
+  // The id range lets the planner reach the batch's wallets through the (user_id, wallet_type)
+  // index instead of scanning every wallet.
   const [row] = await db().query<{ id: number }>(
     `WITH c AS (
        SELECT * FROM unnest(string_to_array(:userIds, ',')::int[], string_to_array(:amounts, ',')::numeric[]) AS c(user_id, amount)
@@ -204,7 +223,11 @@ export async function postBulkCredits(tx: Transaction, bulk: BulkCredits): Promi
      SELECT id FROM p`,
     {
       replacements: {
-        ...replacements,
+        userIds: credits.userIds,
+        amounts: credits.amounts,
+        wallets,
+        minId: locked.minId,
+        maxId: locked.maxId,
         kind: bulk.kind,
         description: bulk.description ?? null,
         createdBy: bulk.createdBy ?? null,

@@ -144,28 +144,31 @@ export function claimWallets(tx: Transaction, keys: WalletKey[]): void {
 }
 
 /**
- * Level 2 for a bulk posting: the given wallet types of many members (sorted ascending, at least
- * one), in one statement. Returns how many wallet rows were locked.
+ * Level 2 for a bulk posting: the given wallet types of many members (ids ascending, comma-joined
+ * as in PackedCredits), in one statement. Returns how many wallet rows were locked and the id range.
  */
-export async function lockMemberWallets(tx: Transaction, userIds: number[], types: readonly WalletType[]): Promise<number> {
+export async function lockMemberWallets(tx: Transaction, packedUserIds: string, types: readonly WalletType[]): Promise<{ count: number; minId: number; maxId: number }> {
   const s = state(tx);
+  const userIds = new Set(packedUserIds.split(',').map(Number));
+  const comma = packedUserIds.indexOf(',');
+  const minId = Number(comma < 0 ? packedUserIds : packedUserIds.slice(0, comma));
+  const maxId = Number(packedUserIds.slice(packedUserIds.lastIndexOf(',') + 1));
   const sortedTypes = [...types].sort();
-  const fresh = userIds.flatMap((userId) => sortedTypes.map((wallet) => ({ userId, wallet }))).filter((k) => !isHeld(s, k));
-  enterWallets(s, fresh.length ? [fresh[0], fresh[fresh.length - 1]] : []);
+  const ends = [
+    { userId: minId, wallet: sortedTypes[0] },
+    { userId: maxId, wallet: sortedTypes[sortedTypes.length - 1] },
+  ];
+  if (!ends.every((k) => isHeld(s, k))) enterWallets(s, ends);
   const [{ locked }] = await db().query<{ locked: number }>(
     `SELECT count(*)::int AS locked FROM (
        SELECT w.id FROM wallets w
         WHERE w.user_id BETWEEN :minId AND :maxId AND w.user_id = ANY(string_to_array(:userIds, ',')::int[]) AND w.wallet_type IN (:types)
         ORDER BY w.user_id, w.wallet_type COLLATE "C" FOR NO KEY UPDATE
      ) l`,
-    {
-      replacements: { userIds: userIds.join(','), types: sortedTypes, minId: userIds[0], maxId: userIds[userIds.length - 1] },
-      type: QueryTypes.SELECT,
-      transaction: tx,
-    },
+    { replacements: { userIds: packedUserIds, types: sortedTypes, minId, maxId }, type: QueryTypes.SELECT, transaction: tx },
   );
-  s.bulk.push({ userIds: new Set(userIds), types: sortedTypes });
-  return locked;
+  s.bulk.push({ userIds, types: sortedTypes });
+  return { count: locked, minId, maxId };
 }
 
 /** Level 3: member rows whose aggregates the unit changes (ids not held yet must follow every held one). */
