@@ -93,6 +93,9 @@ export async function createStaff(actor: Actor, input: z.output<typeof createSta
 export async function updateStaff(actor: Actor, id: number, input: z.output<typeof updateStaffBody>) {
   try {
     const row = await inTransaction(async (tx) => {
+      // One lock order for staff changes: the active admins by id, then the target. Two admins
+      // demoting each other at once are then decided one after the other, never deadlocked.
+      const admins = await db().query<{ id: number }>(`SELECT id FROM users WHERE role = 'admin' AND is_active ORDER BY id FOR UPDATE`, { type: QueryTypes.SELECT, transaction: tx });
       const before = await lockStaff(tx, id);
       const demoting = input.role !== undefined && input.role !== before.role;
       const deactivating = input.is_active === false && before.is_active;
@@ -100,8 +103,6 @@ export async function updateStaff(actor: Actor, id: number, input: z.output<type
         throw unprocessable('cannot_change_self', 'You cannot change your own role or deactivate yourself', [{ field: demoting ? 'role' : 'is_active', message: 'ask another admin' }]);
       }
       if (before.role === 'admin' && before.is_active && ((demoting && input.role !== 'admin') || deactivating)) {
-        // Lock every active admin row so two admins demoting each other cannot both succeed.
-        const admins = await db().query<{ id: number }>(`SELECT id FROM users WHERE role = 'admin' AND is_active ORDER BY id FOR UPDATE`, { type: QueryTypes.SELECT, transaction: tx });
         if (admins.length <= 1) throw unprocessable('last_admin', 'The last active admin must stay an active admin', [{ field: demoting ? 'role' : 'is_active', message: 'make someone else admin first' }]);
       }
       const revoke = demoting || deactivating;
