@@ -1,4 +1,4 @@
-import type { ActionContext, CurrentAdmin } from 'adminjs';
+import type { ActionContext } from 'adminjs';
 import { can, type Permission } from '../src/auth/permissions.js';
 import { Components } from './component-loader.js';
 
@@ -10,7 +10,6 @@ export const canAction =
   ({ currentAdmin }: Ctx) =>
     can(currentAdmin?.role as string | undefined, permission);
 
-export const adminCan = (admin: CurrentAdmin | undefined, permission: Permission) => can(admin?.role as string | undefined, permission);
 
 /**
  * Which capability each back-office action needs, recorded as actions are declared, so a test can

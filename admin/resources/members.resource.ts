@@ -72,7 +72,7 @@ export const membersResource = defineResource({
             message:
               row.status === 'pending'
                 ? `Adjustment #${row.id} of ${formatMoney(row.amount)} recorded: it waits for a second staff member's approval`
-                : `Adjustment #${row.id} posted: ${row.wallet_type} ${row.description?.match(/[+-][\d.]+/)?.[0] ?? formatMoney(row.amount)}`,
+                : `Adjustment #${row.id} posted to ${row.wallet_type}: ${formatMoney(row.amount)}`,
             redirectUrl: showPage(ctx),
           }),
           once: 'wallet.adjust',
