@@ -67,4 +67,19 @@ describe('back-office guards', () => {
       .poll(async () => (await t.server.database.pool.query(`SELECT action FROM audit_logs WHERE actor_id = $1`, [admin.id])).rows.map((r) => r.action))
       .toEqual(['jobs.delete']);
   });
+
+  it('names the job in the audit row of a requeue', async () => {
+    const admin = await backOffice('admin');
+    const job = await t.server.jobs.agenda.schedule('in 1 hour', 'cleanup', {});
+    const id = String(job.attrs._id);
+    const res = await fetch(`${t.url}/admin/jobs/api/jobs/requeue`, {
+      method: 'POST',
+      headers: { cookie: admin.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ jobIds: [id] }),
+    });
+    expect(res.status).toBe(200);
+    await expect
+      .poll(async () => (await t.server.database.pool.query(`SELECT action, target_id, after FROM audit_logs WHERE actor_id = $1`, [admin.id])).rows, { timeout: 10_000 })
+      .toEqual([{ action: 'jobs.requeue', target_id: 'cleanup', after: { status: 200, jobs: ['cleanup'], job_ids: [id] } }]);
+  });
 });
