@@ -5,7 +5,7 @@ import { post, type PackedCredits } from '../wallets/ledger.service.js';
 import type { PlatformAccount } from '../wallets/ledger.accounts.js';
 import type { WalletType } from '../wallets/wallet-types.js';
 
-interface OpenDebt {
+export interface OpenDebt {
   id: number;
   user_id: number;
   outstanding: string;
@@ -24,18 +24,7 @@ export async function recordDebt(
   );
 }
 
-/**
- * Income just credited repays its earner's open debts first (oldest first): a clawback posting takes
- * the repayment back out of the wallet that received it and books it against the expense the debt
- * came from. One query when nobody owes anything; one posting per debtor otherwise.
- */
-export async function settleDebts(tx: Transaction, credited: Credited[]): Promise<void> {
-  if (credited.length === 0) return;
-  const debts = await openDebts(tx, credited.map((c) => c.userId).join(','));
-  if (debts.length > 0) await repay(tx, credited, debts);
-}
-
-/** settleDebts for a bulk credit: unpacks only the members who owe something (rarely anyone). */
+/** Debts repaid from a bulk credit: unpacks only the members who owe something (rarely anyone). */
 export async function settleDebtsPacked(tx: Transaction, wallet: WalletType, credits: PackedCredits): Promise<void> {
   if (credits.count === 0) return;
   const debts = await openDebts(tx, credits.userIds);
@@ -46,7 +35,7 @@ export async function settleDebtsPacked(tx: Transaction, wallet: WalletType, cre
     .split(',')
     .map((id, i) => ({ userId: Number(id), wallet, amount: new Decimal(amounts[i]) }))
     .filter((c) => debtors.has(c.userId));
-  await repay(tx, credited, debts);
+  await repayDebts(tx, credited, debts);
 }
 
 interface Credited {
@@ -55,16 +44,20 @@ interface Credited {
   amount: Decimal;
 }
 
+/** Open debts of the members in :debtors (comma-joined ids), locked, oldest first. */
+export const OPEN_DEBTS_SQL = `SELECT id, user_id, outstanding, expense_account FROM debts
+  WHERE outstanding > 0 AND user_id = ANY(string_to_array(:debtors, ',')::int[]) ORDER BY id FOR UPDATE`;
+
 function openDebts(tx: Transaction, packedUserIds: string): Promise<OpenDebt[]> {
-  return db().query<OpenDebt>(
-    `SELECT id, user_id, outstanding, expense_account FROM debts
-      WHERE outstanding > 0 AND user_id = ANY(string_to_array(:userIds, ',')::int[])
-      ORDER BY id FOR UPDATE`,
-    { replacements: { userIds: packedUserIds }, type: QueryTypes.SELECT, transaction: tx },
-  );
+  return db().query<OpenDebt>(OPEN_DEBTS_SQL, { replacements: { debtors: packedUserIds }, type: QueryTypes.SELECT, transaction: tx });
 }
 
-async function repay(tx: Transaction, credited: Credited[], debts: OpenDebt[]): Promise<void> {
+/**
+ * Income just credited repays its earner's open debts first (oldest first): a clawback posting takes
+ * the repayment back out of the wallet that received it and books it against the expense the debt
+ * came from, one posting per debtor.
+ */
+export async function repayDebts(tx: Transaction, credited: Credited[], debts: OpenDebt[]): Promise<void> {
   const repaid = new Set<number>();
   const available = new Map<string, Decimal>();
   for (const c of credited) available.set(`${c.userId}:${c.wallet}`, (available.get(`${c.userId}:${c.wallet}`) ?? ZERO).plus(c.amount));

@@ -22,7 +22,7 @@ export function investmentRoutes(router: Router): void {
       response: investReply,
     },
     async ({ user, body }) => {
-      const { investment, transaction } = await invest(user.id, body.amount);
+      const { investment, transaction } = await invest(user.id, user.username, body.amount);
       return { investment, transaction: transactionView(transaction) };
     },
   );

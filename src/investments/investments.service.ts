@@ -6,14 +6,14 @@ import { offsetOf, type Page } from '../http/pagination.js';
 import { Decimal, formatMoney } from '../money/money.js';
 import type { Actor } from '../audit/actor.js';
 import { audit } from '../audit/audit.service.js';
-import { post } from '../wallets/ledger.service.js';
-import { lockMembers, lockRecord, lockWallets, moneyUnit, walletKey, type WalletKey } from '../wallets/lock-order.js';
+import { post, postMany } from '../wallets/ledger.service.js';
+import { claimLocked, lockMembers, lockRecord, lockWallets, moneyUnit } from '../wallets/lock-order.js';
 import type { WalletType } from '../wallets/wallet-types.js';
 import { MoneyTransaction } from '../wallets/transaction.model.js';
-import { creditIncomes, type IncomeCredit } from '../income/income.service.js';
+import { incomePosting, recordIncomes, type IncomeCredit } from '../income/income.service.js';
 import { INCOME_EXPENSE, INCOME_WALLET } from '../income/income-types.js';
 import { recordDebt } from '../income/debts.service.js';
-import { evaluateRanks } from '../ranks/ranks.service.js';
+import { applyPromotions, promotions, type Standing } from '../ranks/ranks.service.js';
 import { commissionsFor, down8, earnerSql, type Upline } from '../income/compensation-plan.js';
 
 export interface InvestmentRow {
@@ -58,96 +58,145 @@ async function moveVolume(tx: Transaction, investorId: number, uplineIds: number
   );
 }
 
-/** The wallets a rank promotion may pay a lifetime reward into, for each member. */
-const rankWallets = (ids: number[]): WalletKey[] =>
-  ids.flatMap((userId) => [
-    { userId, wallet: 'lifetime_reward' as WalletType },
-    { userId, wallet: 'total_income' as WalletType },
-  ]);
+/** Wallets an investment may touch: the investor's, and each upline's income wallets. */
+const INVESTOR_WALLETS = ['my_investment', 'self_coin_bonus', 'lifetime_reward', 'total_income'] as const satisfies readonly WalletType[];
+const UPLINE_WALLETS = ['direct_referral', 'level_bonus', 'lifetime_reward', 'total_income'] as const satisfies readonly WalletType[];
+
+interface Prepared {
+  id: number;
+  level: number | null;
+  is_earner: boolean;
+  rank: string;
+  total_investment: string;
+  team_volume: string;
+  direct_referrals: number;
+}
+
+/**
+ * The investment's first statement: the investor's and every upline's wallets it may touch (lock
+ * order level 2), then their member rows (level 3), and what the unit needs to know of them — each
+ * upline's level and whether they earn, and everyone's rank standing.
+ */
+const PREPARE_SQL = `WITH up AS (
+    SELECT r.referrer_id, r.level FROM referrals r WHERE r.referred_id = :userId
+  ), lw AS (
+    SELECT w.id FROM wallets w
+     WHERE (w.user_id = :userId AND w.wallet_type IN (:investorWallets))
+        OR (w.user_id IN (SELECT referrer_id FROM up) AND w.wallet_type IN (:uplineWallets))
+     ORDER BY w.user_id, w.wallet_type COLLATE "C"
+       FOR NO KEY UPDATE OF w
+  ), lu AS (
+    SELECT u.* FROM users u
+     WHERE (u.id = :userId OR u.id IN (SELECT referrer_id FROM up)) AND (SELECT count(*) FROM lw) >= 0
+     ORDER BY u.id
+       FOR NO KEY UPDATE
+  )
+  SELECT lu.id, up.level, ${earnerSql('lu')} AS is_earner, lu.rank, lu.total_investment, lu.team_volume,
+         (SELECT count(*)::int FROM referrals r WHERE r.referrer_id = lu.id AND r.level = 1) AS direct_referrals
+    FROM lu LEFT JOIN up ON up.referrer_id = lu.id`;
+
+/** The investment's second statement: principal and team volume, its transactions row and its investments row. */
+const RECORD_SQL = `WITH volume AS (
+    UPDATE users SET total_investment = users.total_investment + CASE WHEN users.id = :userId THEN :amount::numeric ELSE 0 END,
+                     team_volume = users.team_volume + CASE WHEN users.id = :userId THEN 0 ELSE :amount::numeric END
+     WHERE users.id IN (:ids)
+  ), t AS (
+    INSERT INTO transactions (user_id, transaction_type, wallet_type, to_wallet_type, amount, fee, net_amount, status, processed_at, description)
+    VALUES (:userId, 'investment', :source, 'my_investment', :amount, 0, :amount, 'completed', now(), :description)
+    RETURNING id, created_at, processed_at
+  )
+  INSERT INTO investments (user_id, amount, source_wallet, transaction_id)
+  SELECT :userId, :amount, :source, t.id FROM t
+  RETURNING *, (SELECT created_at FROM t) AS transaction_created_at, (SELECT processed_at FROM t) AS transaction_processed_at`;
 
 /**
  * An investment: principal from the source wallet into my_investment, commissions to earning
  * uplines, the optional self bonus, ranks re-evaluated for the investor and uplines — one unit of
- * work in the lock order (every wallet it may touch, then the member rows), with a fixed number of
- * statements whatever the size of anyone's team.
+ * work in the lock order, in six round trips whatever the size of anyone's team: BEGIN; lock and
+ * read; volume and records; every posting (ledger_post_many); incomes and debts; COMMIT. A
+ * promotion, rare, adds its own.
  */
-export async function invest(userId: number, amount: Decimal) {
+export async function invest(userId: number, username: string, amount: Decimal) {
   const config = await getConfig(['min_investment', 'investment_source_wallet', 'referral_rates', 'self_investment_bonus_rate', 'commission_compression', 'rank_rules']);
   if (amount.lt(config.min_investment)) {
     throw unprocessable('below_minimum', `The minimum investment is ${config.min_investment}`, [{ field: 'amount', message: `must be at least ${config.min_investment}` }]);
   }
   // The config schema keeps my_investment and total_income out of this key.
   const source = config.investment_source_wallet;
+  const investorWallets: WalletType[] = [...new Set([source, ...INVESTOR_WALLETS])];
   return moneyUnit(async (tx) => {
-    const [investor] = await select<{ username: string }>(tx, `SELECT username FROM users WHERE id = :userId`, { userId });
-    const uplines = await select<Upline>(
+    const members = await select<Prepared>(tx, PREPARE_SQL, { userId, investorWallets, uplineWallets: UPLINE_WALLETS });
+    const uplines = members.filter((m) => m.id !== userId).map((m): Upline => ({ referrer_id: m.id, level: m.level!, is_earner: m.is_earner }));
+    const ids = members.map((m) => m.id);
+    claimLocked(
       tx,
-      `SELECT r.referrer_id, r.level, ${earnerSql('u')} AS is_earner
-         FROM referrals r JOIN users u ON u.id = r.referrer_id WHERE r.referred_id = :userId ORDER BY r.level`,
-      { userId },
+      members.flatMap((m) => (m.id === userId ? investorWallets : UPLINE_WALLETS).map((wallet) => ({ userId: m.id, wallet }))),
+      ids,
     );
-    const uplineIds = uplines.map((u) => u.referrer_id);
-    const commissions = commissionsFor(userId, amount, uplines, config.referral_rates, config.commission_compression);
+
+    const [row] = await select<InvestmentRow & { transaction_created_at: Date; transaction_processed_at: Date }>(tx, RECORD_SQL, {
+      userId,
+      ids,
+      amount: amount.toFixed(8),
+      source,
+      description: `Investment of ${amount.toFixed(8)} from ${source}`,
+    });
+    const onInvestment = { fromUserId: userId, investmentId: row.id };
+    const commissions: IncomeCredit[] = commissionsFor(userId, amount, uplines, config.referral_rates, config.commission_compression).map((c) => ({
+      ...c,
+      ...onInvestment,
+      description: `${c.level === 1 ? 'Direct referral commission' : `Level ${c.level} bonus`} on ${username}'s investment of ${amount.toFixed(8)}`,
+    }));
     const selfBonus = down8(amount.times(config.self_investment_bonus_rate).dividedBy(100));
-
-    const wallets = await lockWallets(tx, [
-      { userId, wallet: source },
-      { userId, wallet: 'my_investment' },
-      ...commissions.map((c) => ({ userId: c.userId, wallet: INCOME_WALLET[c.type] })),
-      ...(selfBonus.gt(0) ? [{ userId, wallet: INCOME_WALLET['Self Investment'] }] : []),
-      ...rankWallets([userId, ...uplineIds]),
-    ]);
-    // Refused before anything is written (the ledger would refuse it too, after the inserts).
-    if (new Decimal(wallets.get(walletKey(userId, source))!.balance).lt(amount)) {
-      throw unprocessable('insufficient_funds', `Insufficient funds in ${source}`, [{ field: 'amount', message: `exceeds the available ${source} balance` }]);
-    }
-    await moveVolume(tx, userId, uplineIds, amount);
-
-    const transaction = await MoneyTransaction.create(
+    const bonus: IncomeCredit[] = [
+      { userId, type: 'Self Investment', amount: selfBonus, investmentId: row.id, description: `Self investment bonus (${config.self_investment_bonus_rate}%) on ${amount.toFixed(8)}` },
+    ];
+    const incomes = [incomePosting('commission', commissions), incomePosting('bonus', bonus)].filter((i) => i !== undefined);
+    // The principal's posting also refuses an amount the source wallet does not hold (422).
+    const [, ...paid] = await postMany(tx, [
       {
+        kind: 'investment',
+        transactionId: row.transaction_id!,
+        description: `Investment #${row.id}`,
+        legs: [
+          { userId, wallet: source, debit: amount },
+          { userId, wallet: 'my_investment', credit: amount },
+        ],
+      },
+      ...incomes.map((i) => i.posting),
+    ]);
+    await recordIncomes(tx, incomes.map((i, k) => ({ postingId: paid[k].postingId, credits: i.paid })));
+
+    // Standings after this investment, from the rows just locked: no re-read.
+    const after = members
+      .filter((m) => m.is_earner)
+      .map((m): Standing => ({
+        ...m,
+        total_investment: m.id === userId ? new Decimal(m.total_investment).plus(amount).toFixed(8) : m.total_investment,
+        team_volume: m.id === userId ? m.team_volume : new Decimal(m.team_volume).plus(amount).toFixed(8),
+      }));
+    const promoted = promotions(config.rank_rules, after);
+    if (promoted.length > 0) await applyPromotions(tx, promoted);
+
+    const { transaction_created_at, transaction_processed_at, ...investment } = row;
+    const transaction = MoneyTransaction.build(
+      {
+        id: row.transaction_id,
         user_id: userId,
         transaction_type: 'investment',
         wallet_type: source,
         to_wallet_type: 'my_investment',
         amount: amount.toFixed(8),
-        fee: '0',
+        fee: '0.00000000',
         net_amount: amount.toFixed(8),
         status: 'completed',
-        processed_at: new Date(),
         description: `Investment of ${amount.toFixed(8)} from ${source}`,
+        created_at: transaction_created_at,
+        processed_at: transaction_processed_at,
       },
-      { transaction: tx },
+      { isNewRecord: false },
     );
-    const [row] = await select<InvestmentRow>(
-      tx,
-      `INSERT INTO investments (user_id, amount, source_wallet, transaction_id) VALUES (:userId, :amount, :source, :transactionId) RETURNING *`,
-      { userId, amount: amount.toFixed(8), source, transactionId: transaction.id },
-    );
-    await post(tx, {
-      kind: 'investment',
-      transactionId: transaction.id,
-      description: `Investment #${row.id}`,
-      legs: [
-        { userId, wallet: source, debit: amount },
-        { userId, wallet: 'my_investment', credit: amount },
-      ],
-    });
-    const onInvestment = { fromUserId: userId, investmentId: row.id };
-    await creditIncomes(
-      tx,
-      'commission',
-      commissions.map((c) => ({
-        ...c,
-        ...onInvestment,
-        description: `${c.level === 1 ? 'Direct referral commission' : `Level ${c.level} bonus`} on ${investor.username}'s investment of ${amount.toFixed(8)}`,
-      })),
-    );
-    const bonus: IncomeCredit[] = selfBonus.gt(0)
-      ? [{ userId, type: 'Self Investment', amount: selfBonus, investmentId: row.id, description: `Self investment bonus (${config.self_investment_bonus_rate}%) on ${amount.toFixed(8)}` }]
-      : [];
-    await creditIncomes(tx, 'bonus', bonus);
-    await evaluateRanks(tx, [userId, ...uplineIds], config.rank_rules);
-    return { investment: toView(row), transaction };
+    return { investment: toView(investment), transaction };
   });
 }
 

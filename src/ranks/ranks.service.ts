@@ -9,7 +9,7 @@ import { holdsMember, lockMembers, lockWallets, moneyUnit } from '../wallets/loc
 
 type RankRules = ConfigValue<'rank_rules'>;
 
-interface Standing {
+export interface Standing {
   id: number;
   rank: string;
   total_investment: string;
@@ -40,8 +40,16 @@ function standings(tx: Transaction, userIds: number[]): Promise<Standing[]> {
   );
 }
 
-function promotions(rules: RankRules, members: Standing[]) {
-  const promoted: { id: number; rank: string; reached: RankRules }[] = [];
+export interface Promotion {
+  id: number;
+  rank: string;
+  /** Every rank passed on the way up, this one included. */
+  reached: RankRules;
+}
+
+/** Who rises, and to what, from their standings; rules are listed lowest first. */
+export function promotions(rules: RankRules, members: Standing[]): Promotion[] {
+  const promoted: Promotion[] = [];
   for (const s of members) {
     const current = rules.findIndex((r) => r.rank === s.rank);
     const best = bestRank(rules, s);
@@ -67,6 +75,15 @@ export async function evaluateRanks(tx: Transaction, userIds: number[], rules?: 
   await lockMembers(tx, ids);
   if (!alreadyHeld) promoted = promotions(rules, await standings(tx, ids));
   if (promoted.length === 0) return 0;
+  await applyPromotions(tx, promoted);
+  return promoted.length;
+}
+
+/**
+ * Raises the ranks and pays each rank reached for the first time its lifetime reward, once ever
+ * (rank_rewards' key decides). The caller holds the members' reward wallets and rows.
+ */
+export async function applyPromotions(tx: Transaction, promoted: Promotion[]): Promise<void> {
   await db().query(
     `UPDATE users SET rank = v.rank, updated_at = now() FROM unnest(ARRAY[:ids]::int[], ARRAY[:ranks]::varchar[]) AS v(id, rank) WHERE users.id = v.id`,
     { replacements: { ids: promoted.map((p) => p.id), ranks: promoted.map((p) => p.rank) }, type: QueryTypes.UPDATE, transaction: tx },
@@ -87,7 +104,6 @@ export async function evaluateRanks(tx: Transaction, userIds: number[], rules?: 
     .map((f) => ({ userId: f.user_id, type: 'Lifetime Reward', amount: new Decimal(f.amount), description: `Lifetime reward for reaching ${f.rank}` }));
   // One posting per reward keeps each Income row's description and posting one-to-one.
   for (const reward of rewards) await creditIncomes(tx, 'bonus', [reward]);
-  return promoted.length;
 }
 
 const DRIFT_SQL = `SELECT u.id, coalesce(sum(d.total_investment), 0) - u.team_volume AS drift

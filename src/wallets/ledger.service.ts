@@ -80,30 +80,58 @@ export async function postAlone(posting: Posting): Promise<Posted> {
   return withClient((client) => callLedgerPost(client, posting, legs));
 }
 
+/**
+ * Several postings of one unit in one round trip (ledger_post_many), in order: all their wallets
+ * are claimed first, so the lock order holds across them.
+ */
+export async function postMany(tx: Transaction, postings: Posting[]): Promise<Posted[]> {
+  if (postings.length <= 1) return Promise.all(postings.map((p) => post(tx, p)));
+  const checked = postings.map((posting) => ({ posting, legs: checkedLegs(posting) }));
+  claimWallets(tx, checked.flatMap((c) => c.legs.filter(isMemberLeg)));
+  const body = checked.map(({ posting, legs }) => {
+    const [kind, description, transaction_id, created_by, record, user_ids, wallet_types, locked, member_debits, member_credits, accounts, platform_debits, platform_credits] =
+      ledgerPostArgs(posting, legs);
+    return { kind, description, transaction_id, created_by, record: record === null ? null : JSON.parse(record as string), user_ids, wallet_types, locked, member_debits, member_credits, accounts, platform_debits, platform_credits };
+  });
+  const { rows } = await clientOf(tx).query<{ ord: number; posting_id: string; transaction_id: number | null; created_at: Date | null }>({
+    name: 'ledger_post_many',
+    text: 'SELECT ord, posting_id, transaction_id, created_at FROM ledger_post_many($1)',
+    values: [JSON.stringify(body)],
+  });
+  return rows
+    .sort((a, b) => a.ord - b.ord)
+    .map((row) => ({ postingId: Number(row.posting_id), transactionId: row.transaction_id, createdAt: row.created_at }));
+}
+
 const POST_SQL = `SELECT posting_id, transaction_id, created_at FROM ledger_post($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
 
-async function callLedgerPost(client: pg.ClientBase, posting: Posting, legs: Leg[]): Promise<Posted> {
+/** ledger_post's arguments, in order. */
+function ledgerPostArgs(posting: Posting, legs: Leg[]): unknown[] {
   const member = legs.filter(isMemberLeg);
   const platform = legs.filter((l): l is Exclude<Leg, MemberLeg> => 'platform' in l);
   const amount = (d: Decimal | undefined) => (d ?? ZERO).toFixed(SCALE);
+  return [
+    posting.kind,
+    posting.description ?? null,
+    posting.transactionId ?? null,
+    posting.createdBy ?? null,
+    posting.record ? JSON.stringify(recordJson(posting.record)) : null,
+    member.map((l) => l.userId),
+    member.map((l) => l.wallet),
+    member.map((l) => Boolean(l.locked)),
+    member.map((l) => amount(l.debit)),
+    member.map((l) => amount(l.credit)),
+    platform.map((l) => PLATFORM_ACCOUNTS[l.platform].code),
+    platform.map((l) => amount(l.debit)),
+    platform.map((l) => amount(l.credit)),
+  ];
+}
+
+async function callLedgerPost(client: pg.ClientBase, posting: Posting, legs: Leg[]): Promise<Posted> {
   const { rows } = await client.query<{ posting_id: string; transaction_id: number | null; created_at: Date | null }>({
     name: 'ledger_post',
     text: POST_SQL,
-    values: [
-      posting.kind,
-      posting.description ?? null,
-      posting.transactionId ?? null,
-      posting.createdBy ?? null,
-      posting.record ? JSON.stringify(recordJson(posting.record)) : null,
-      member.map((l) => l.userId),
-      member.map((l) => l.wallet),
-      member.map((l) => Boolean(l.locked)),
-      member.map((l) => amount(l.debit)),
-      member.map((l) => amount(l.credit)),
-      platform.map((l) => PLATFORM_ACCOUNTS[l.platform].code),
-      platform.map((l) => amount(l.debit)),
-      platform.map((l) => amount(l.credit)),
-    ],
+    values: ledgerPostArgs(posting, legs),
   });
   const [row] = rows;
   return { postingId: Number(row.posting_id), transactionId: row.transaction_id, createdAt: row.created_at };

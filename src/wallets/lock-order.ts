@@ -173,18 +173,33 @@ export async function lockMemberWallets(tx: Transaction, packedUserIds: string, 
 
 /** Level 3: member rows whose aggregates the unit changes (ids not held yet must follow every held one). */
 export async function lockMembers(tx: Transaction, userIds: number[]): Promise<void> {
-  const s = state(tx);
-  const fresh = [...new Set(userIds)].filter((id) => !s.members.has(id)).sort((a, b) => a - b);
+  const fresh = enterMembers(state(tx), userIds);
   if (fresh.length === 0) return;
-  if (fresh[0] <= s.maxMember) throw new LockOrderError(`member ${fresh[0]} locked after member ${s.maxMember}`);
-  s.level = 3;
   await db().query(`SELECT id FROM users WHERE id = ANY(ARRAY[:ids]::int[]) ORDER BY id FOR NO KEY UPDATE`, {
     replacements: { ids: fresh },
     type: QueryTypes.SELECT,
     transaction: tx,
   });
+}
+
+/** Level 3 may follow any level, and only with ids after every member row already held. Returns the new ids. */
+function enterMembers(s: Held, userIds: number[]): number[] {
+  const fresh = [...new Set(userIds)].filter((id) => !s.members.has(id)).sort((a, b) => a - b);
+  if (fresh.length === 0) return fresh;
+  if (fresh[0] <= s.maxMember) throw new LockOrderError(`member ${fresh[0]} locked after member ${s.maxMember}`);
+  s.level = 3;
   for (const id of fresh) s.members.add(id);
   s.maxMember = fresh[fresh.length - 1];
+  return fresh;
+}
+
+/**
+ * Levels 2 and 3 taken by one statement of the caller's that locks exactly these wallets and then
+ * these member rows, each in the order (an investment's first statement): only the bookkeeping here.
+ */
+export function claimLocked(tx: Transaction, wallets: WalletKey[], members: number[]): void {
+  claimWallets(tx, wallets);
+  enterMembers(state(tx), members);
 }
 
 /** Whether the unit already holds this member's row (level 3). */
