@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ROLES } from './user.model.js';
 import { newPassword } from '../auth/passwords.js';
 
-const name = z
+export const personName = z
   .string()
   .trim()
   .min(1, 'is required')
@@ -34,8 +34,8 @@ export const userInfo = z
 
 export const updateProfileBody = z
   .object({
-    first_name: name.optional(),
-    last_name: name.optional(),
+    first_name: personName.optional(),
+    last_name: personName.optional(),
     email: email.optional(),
     current_password: z.string().max(128).optional(),
   })
@@ -60,8 +60,8 @@ export const registerBody = z.object({
   username,
   email,
   password: newPassword,
-  first_name: name,
-  last_name: name,
+  first_name: personName,
+  last_name: personName,
   sponsor_code: z.string().trim().max(50).optional().nullable().transform((v) => v || undefined),
 });
 
