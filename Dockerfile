@@ -23,11 +23,11 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
+# dist holds the compiled server and the back-office bundle built at build time (dist/adminjs-bundle).
 COPY --from=build /app/dist ./dist
-# AdminJS ComponentLoader points at the .tsx sources even when running from dist (STACK-NOTES 8).
+# The back-office's component sources (AdminJS checks they exist) and its stylesheet and logo.
 COPY --from=build /app/admin ./admin
-# DATA_DIR: AdminJS writes its front-end bundle here at start (and the embedded PostgreSQL would
-# live here if DATABASE_URL were unset — in a container, set DATABASE_URL).
+# DATA_DIR: the embedded PostgreSQL would live here if DATABASE_URL were unset (in a container, set it).
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000

@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'data/**', 'node_modules/**', 'coverage/**', '.adminjs/**'] },
+  { ignores: ['dist/**', 'dist-test/**', 'test-results/**', 'data/**', 'node_modules/**', 'coverage/**', '.adminjs/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

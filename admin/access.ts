@@ -1,12 +1,38 @@
 import type { ActionContext } from 'adminjs';
 import { can, type Permission } from '../src/auth/permissions.js';
-import type { Role } from '../src/users/user.model.js';
+import { Components } from './component-loader.js';
 
-/** AdminJS `isAccessible` from the same permission table the REST API uses. */
+type Ctx = Pick<ActionContext, 'currentAdmin'> & Partial<Pick<ActionContext, 'record'>>;
+
+/** AdminJS `isAccessible` from the permission table REST uses (src/auth/permissions.ts). */
 export const canAction =
   (permission: Permission) =>
-  ({ currentAdmin }: Pick<ActionContext, 'currentAdmin'>) =>
-    can(currentAdmin?.role as Role | undefined, permission);
+  ({ currentAdmin }: Ctx) =>
+    can(currentAdmin?.role as string | undefined, permission);
+
+
+/**
+ * Which capability each back-office action needs, recorded as actions are declared, so a test can
+ * walk every action and compare it with its REST twin.
+ */
+const declared = new Map<string, Permission>();
+export function declaredActions(): ReadonlyMap<string, Permission> {
+  return declared;
+}
+
+/**
+ * An action guarded by one capability: accessible (direct URL and API included) to exactly the
+ * roles holding it; `visibleWhen` only hides the button when the record's state makes it moot
+ * (the handler still refuses with a notice).
+ */
+export function guarded<A extends object>(resourceId: string, name: string, permission: Permission, action: A, visibleWhen?: (ctx: ActionContext) => boolean) {
+  declared.set(`${resourceId}.${name}`, permission);
+  return {
+    ...action,
+    isAccessible: canAction(permission),
+    isVisible: (ctx: ActionContext) => canAction(permission)(ctx) && (visibleWhen ? visibleWhen(ctx) : true),
+  };
+}
 
 /** Built-in writes that bypass the services stay off; changes go through custom actions. */
 export const readOnlyActions = {
@@ -17,14 +43,32 @@ export const readOnlyActions = {
 };
 
 /** The read-only view staff of every role get: list, show and search, nothing that writes. */
-export const staffReadActions = {
-  ...readOnlyActions,
-  list: { isAccessible: canAction('staff.read') },
-  show: { isAccessible: canAction('staff.read') },
-  search: { isAccessible: canAction('staff.read') },
-};
+export function staffReadActions(resourceId: string) {
+  return {
+    ...readOnlyActions,
+    list: guarded(resourceId, 'list', 'staff.read', {}),
+    show: guarded(resourceId, 'show', 'staff.read', {}),
+    search: guarded(resourceId, 'search', 'staff.read', {}, () => false),
+  };
+}
 
 /**
  * @adminjs/sequelize shows DECIMAL columns as floats; money stays text (exact) in the back-office.
  */
-export const moneyText = (...names: string[]) => Object.fromEntries(names.map((name) => [name, { type: 'string' as const }]));
+export const moneyText = (...names: string[]) =>
+  Object.fromEntries(names.map((name) => [name, { type: 'string' as const, components: { list: Components.MoneyCell, show: Components.MoneyCell } }]));
+
+/** "Export CSV": a drawer over the list that downloads exactly its filtered rows (audited). */
+export function exportAction(resourceId: string, list: string) {
+  return guarded(resourceId, 'export', 'exports.csv', {
+    actionType: 'resource' as const,
+    icon: 'Download',
+    component: Components.ExportCsv,
+    showInDrawer: true,
+    custom: { list },
+    handler: async () => ({}),
+  });
+}
+
+/** A link to a person or a record wherever an id points at one. */
+export const referenceTo = (resourceId: string) => ({ reference: resourceId, type: 'reference' as const });

@@ -1,26 +1,37 @@
-// Must come before adminjs: it fixes where AdminJS writes its bundle (read once at import).
-import './tmp-dir.js';
+// First: it fixes where AdminJS keeps its bundle, which AdminJS reads once, when first imported.
+import './bundle-location.js';
 import AdminJS from 'adminjs';
 import AdminJSExpress from '@adminjs/express';
-import { Database, Resource } from '@adminjs/sequelize';
+import { Database } from '@adminjs/sequelize';
 import express, { type RequestHandler } from 'express';
 import type pg from 'pg';
 import type { Env } from '../src/config/env.js';
 import { staffLogin } from '../src/auth/auth.service.js';
 import { can } from '../src/auth/permissions.js';
+import { staffDashboard } from '../src/backoffice/dashboard.service.js';
+import { exportCsv } from '../src/backoffice/export.service.js';
+import { filtersFromQuery } from '../src/backoffice/list-filters.js';
+import { EXPORT_LISTS, type ExportList } from '../src/backoffice/list-specs.js';
+import { sendCsv } from '../src/backoffice/backoffice.routes.js';
 import type { Role } from '../src/users/user.model.js';
+import { actorOf } from './actor.js';
+import { componentLoader, Components } from './component-loader.js';
 import { sessionOptions } from './session.js';
-import { auditJobChanges, backOfficeGuards } from './guards.js';
-import { unknownTargetsNotFound } from './not-found.js';
-import { usersResource } from './resources/users.resource.js';
+import { backOfficeGuards } from './guards.js';
+import { assetsVersion, backOfficeAssets } from './static.js';
+import { jobsDashboard, simplePage } from './jobs.js';
+import { MetaxResource } from './resource.js';
+import { translations } from './locale.js';
+import { membersResource } from './resources/members.resource.js';
+import { staffResource } from './resources/staff.resource.js';
 import { transactionsResource } from './resources/transactions.resource.js';
 import { auditResource } from './resources/audit.resource.js';
-import { emailOutboxLabel, emailOutboxResource } from './resources/email-outbox.resource.js';
-import { jobRunsLabel, jobRunsResource } from './resources/job-runs.resource.js';
-import { marketResources, marketTranslations } from './resources/market.resource.js';
-import { incomesResource, investmentsResource } from './resources/income.resources.js';
+import { emailOutboxResource, jobRunsResource } from './resources/operations.resources.js';
+import { marketResources } from './resources/market.resource.js';
+import { incomesResource, investmentsResource, stakingRunsResource } from './resources/income.resources.js';
+import { configResource } from './resources/config.resource.js';
 
-AdminJS.registerAdapter({ Database, Resource });
+AdminJS.registerAdapter({ Database, Resource: MetaxResource });
 
 export const ADMIN_ROOT = '/admin';
 
@@ -31,28 +42,75 @@ export interface BackOffice {
   ready: Promise<void>;
 }
 
-/**
- * The staff back-office: AdminJS at /admin and, before it, agendash at /admin/jobs behind the same
- * session (admin role only).
- */
-export function buildBackOffice(opts: { env: Env; pool: pg.Pool; jobsDashboard: RequestHandler }): BackOffice {
-  const admin = new AdminJS({
+export function createAdmin(): AdminJS {
+  return new AdminJS({
     rootPath: ADMIN_ROOT,
     loginPath: `${ADMIN_ROOT}/login`,
     logoutPath: `${ADMIN_ROOT}/logout`,
-    resources: [usersResource, transactionsResource, investmentsResource, incomesResource, auditResource, emailOutboxResource, jobRunsResource, ...marketResources],
-    branding: { companyName: 'MetaX back-office', withMadeWithLove: false },
-    locale: {
-      language: 'en',
-      translations: {
-        en: {
-          labels: { ...emailOutboxLabel, ...jobRunsLabel },
-          resources: { ...marketTranslations.resources, transactions: { actions: { edit: 'Process' } }, investments: { actions: { edit: 'Reverse' } } },
-          components: { Login: { welcomeHeader: 'MetaX back-office', welcomeMessage: 'Staff sign-in: use your username or email.' } },
-        },
+    componentLoader,
+    resources: [
+      membersResource,
+      staffResource,
+      transactionsResource,
+      investmentsResource,
+      incomesResource,
+      stakingRunsResource,
+      ...marketResources,
+      auditResource,
+      emailOutboxResource,
+      jobRunsResource,
+      configResource,
+    ],
+    dashboard: {
+      component: Components.Dashboard,
+      handler: async (_request, _response, ctx) => staffDashboard(ctx.currentAdmin?.role as Role),
+    },
+    pages: {
+      jobs: {
+        component: Components.JobsPage,
+        icon: 'Clock',
+        handler: async (_request, _response, ctx) => ({ allowed: can(ctx.currentAdmin?.role as Role, 'jobs.dashboard'), role: ctx.currentAdmin?.role ?? null }),
       },
     },
+    branding: {
+      companyName: 'MetaX back-office',
+      logo: `${ADMIN_ROOT}/metax/logo.svg`,
+      favicon: `${ADMIN_ROOT}/metax/favicon.svg`,
+      withMadeWithLove: false,
+    },
+    settings: { defaultPerPage: 20 },
+    locale: { language: 'en', availableLanguages: ['en'], translations: { en: translations } },
   });
+}
+
+/** The CSV behind "Export CSV": the list's own filters, the exports.csv capability, audited. */
+function exportsRouter(): express.Router {
+  const router = express.Router();
+  router.get('/:file', async (req, res, next) => {
+    const staff = req.session.adminUser;
+    if (!staff) return res.redirect(`${ADMIN_ROOT}/login`);
+    if (!can(staff.role as Role, 'exports.csv')) return res.status(403).type('html').send(simplePage(ADMIN_ROOT, 'Exports need the finance or admin role', `You are signed in as ${staff.role}.`));
+    const list = req.params.file.replace(/\.csv$/, '') as ExportList;
+    if (!EXPORT_LISTS.includes(list)) return res.status(404).type('html').send(simplePage(ADMIN_ROOT, 'No such export', 'Exports exist for transactions, members, incomes, investments and the audit log.'));
+    const query = req.query as Record<string, unknown>;
+    const request = { filters: filtersFromQuery(query), sortBy: typeof query.sortBy === 'string' ? query.sortBy : undefined, direction: typeof query.direction === 'string' ? query.direction : undefined };
+    try {
+      await sendCsv(res, list, (out) => exportCsv(actorOf(staff), list, request, out));
+    } catch (error) {
+      next(error);
+    }
+  });
+  return router;
+}
+
+/**
+ * The staff back-office: AdminJS at /admin and, before it, the guards (session, limits, statuses),
+ * the assets, agendash at /admin/jobs (admin role) and the CSV exports, all on one session.
+ */
+export function buildBackOffice(opts: { env: Env; pool: pg.Pool; jobsDashboard: RequestHandler; loginLimiter: RequestHandler }): BackOffice {
+  const admin = createAdmin();
+  const version = assetsVersion();
+  admin.options.assets = { styles: [`${ADMIN_ROOT}/metax/backoffice.css?v=${version}`] };
   // @adminjs/express calls initialize() without awaiting it: run it once here, share the promise.
   const ready = admin.initialize();
   admin.initialize = () => ready;
@@ -70,23 +128,14 @@ export function buildBackOffice(opts: { env: Env; pool: pg.Pool; jobsDashboard: 
     options,
   );
 
-  const jobs = express.Router();
-  jobs.use((req, res, next) => {
-    const staff = req.session.adminUser;
-    if (!staff) return res.redirect(`${ADMIN_ROOT}/login`);
-    if (!can(staff.role as Role, 'admin.write')) return res.status(403).type('text').send('The job dashboard needs the admin role');
-    next();
-  });
-  jobs.use(auditJobChanges());
-  jobs.use(opts.jobsDashboard);
-
   return {
     admin,
     ready,
     routers: [
-      { path: ADMIN_ROOT, router: backOfficeGuards(options) },
-      { path: ADMIN_ROOT, router: unknownTargetsNotFound(admin) },
-      { path: `${ADMIN_ROOT}/jobs`, router: jobs },
+      { path: ADMIN_ROOT, router: backOfficeAssets(ADMIN_ROOT, version) },
+      { path: ADMIN_ROOT, router: backOfficeGuards({ admin, session: options, loginLimiter: opts.loginLimiter }) },
+      { path: `${ADMIN_ROOT}/jobs`, router: jobsDashboard({ rootPath: ADMIN_ROOT, dashboard: opts.jobsDashboard, pool: opts.pool }) },
+      { path: `${ADMIN_ROOT}/exports`, router: exportsRouter() },
       { path: ADMIN_ROOT, router },
     ],
   };

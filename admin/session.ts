@@ -15,6 +15,8 @@ export interface StaffSession {
 declare module 'express-session' {
   interface SessionData {
     adminUser?: StaffSession;
+    /** The back-office page a signed-out visitor asked for; AdminJS's sign-in redirects there. */
+    redirectTo?: string;
   }
 }
 

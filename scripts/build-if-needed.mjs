@@ -14,7 +14,7 @@ function newest(entry) {
 }
 
 if (!fs.existsSync(output) || fs.statSync(output).mtimeMs < Math.max(...sources.map(newest))) {
-  console.log('building metax (tsc)...');
-  execSync('npx tsc -p tsconfig.json', { stdio: 'inherit' });
+  console.log('building metax (tsc, back-office bundle)...');
+  execSync('npm run build', { stdio: 'inherit' });
   fs.utimesSync(output, new Date(), new Date());
 }

@@ -12,6 +12,8 @@ import { walletRoutes } from './wallets/wallets.routes.js';
 import { transactionRoutes } from './wallets/transactions.routes.js';
 import { staffMoneyRoutes } from './wallets/staff-money.routes.js';
 import { staffUserRoutes } from './users/staff-users.routes.js';
+import { staffRoutes } from './users/staff.routes.js';
+import { backOfficeRoutes } from './backoffice/backoffice.routes.js';
 import { configRoutes } from './config/config.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { jobRunRoutes } from './jobs/job-runs.routes.js';
@@ -39,6 +41,8 @@ export interface AppParts {
   /** Back-office routers (agendash first, then AdminJS), mounted before the JSON body parser. */
   backOffice?: { path: string; router: RequestHandler }[];
   readiness: () => Promise<ReadinessReport>;
+  /** Rate limits shared with the back-office (one sign-in limiter for every login path). */
+  limits?: RateLimits;
 }
 
 /** The REST API under /api, each domain registering its own routes. */
@@ -51,6 +55,8 @@ function apiRouter(env: Env, limits: RateLimits): express.Router {
   walletRoutes(router);
   transactionRoutes(router);
   staffUserRoutes(router);
+  staffRoutes(router);
+  backOfficeRoutes(router);
   staffMoneyRoutes(router);
   configRoutes(router);
   auditRoutes(router);
@@ -91,7 +97,7 @@ export function buildApp(parts: AppParts): Express {
   const { env, logger } = parts;
   const app = express();
   app.disable('x-powered-by');
-  const limits = rateLimits(env);
+  const limits = parts.limits ?? rateLimits(env);
   // Every money route passes these (see defineRoute): the member's write limit, then the gate that
   // bounds concurrent money writes per account and in all, keeping pool connections for reads.
   const gate = moneyGate({ perAccount: env.MONEY_CONCURRENCY_PER_ACCOUNT, total: Math.max(1, env.DB_POOL_MAX - 2), waitMs: env.MONEY_QUEUE_WAIT_MS, maxQueue: 256 });

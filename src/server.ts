@@ -15,6 +15,7 @@ import { startMetricsServer } from './ops/metrics.js';
 import { closeSharedState, openSharedState } from './shared-state/shared-state.js';
 import { setupNotifications } from './notify/setup.js';
 import { configureCoinGecko } from './feed/coingecko.client.js';
+import { rateLimits } from './http/rate-limits.js';
 import { configureStaking, markInterruptedRuns } from './staking/staking.service.js';
 import { startChangeFeed, stopChangeFeed } from './db/change-feed.js';
 import { configureConfigLog } from './config/config.service.js';
@@ -106,9 +107,10 @@ export async function startServer(source: NodeJS.ProcessEnv = process.env, opts:
     if (env.APP_ROLE !== 'worker') {
       // Loaded only where used: a worker never pays for AdminJS and agendash at start-up.
       const [{ buildBackOffice }, { createExpressMiddleware }] = await Promise.all([import('../admin/admin.js'), import('agendash')]);
-      const backOffice = buildBackOffice({ env, pool: database.pool, jobsDashboard: createExpressMiddleware(jobs.agenda) });
+      const limits = rateLimits(env);
+      const backOffice = buildBackOffice({ env, pool: database.pool, jobsDashboard: createExpressMiddleware(jobs.agenda), loginLimiter: limits.login });
       backOfficeReady = backOffice.ready;
-      handler = buildApp({ env, logger, backOffice: backOffice.routers, readiness: readinessReport });
+      handler = buildApp({ env, logger, backOffice: backOffice.routers, readiness: readinessReport, limits });
     }
     const server = http.createServer(handler);
     await new Promise<void>((resolve, reject) => {

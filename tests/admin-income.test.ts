@@ -45,8 +45,9 @@ describe('back-office', () => {
     const reverse = (cookie: string, reason: string) =>
       fetch(`${t.url}/admin/api/resources/investments/records/${inv.id}/edit`, { method: 'POST', headers: { cookie }, body: new URLSearchParams({ reason }) });
     const denied = await reverse(supportCookie, 'not mine to do');
-    // AdminJS answers a refused action with 200 and a ForbiddenError notice; nothing must move.
-    expect((await denied.json()).notice).toMatchObject({ type: 'error', message: 'forbiddenError' });
+    // A refused action is a real 403 (issue 9); nothing must move.
+    expect(denied.status).toBe(403);
+    expect((await denied.json()).error.code).toBe('forbidden');
     expect((await wallets(member)).my_investment).toBe('100.00000000');
 
     const blank = await reverse(financeCookie, '  ');

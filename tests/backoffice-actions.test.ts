@@ -47,13 +47,16 @@ describe.runIf(run)('back-office actions (Chromium)', () => {
     expect((await balances(t, m.token)).main_balance).toBe('10.00000000');
     const page = await signIn(browser, t.url);
     await page.goto(`${t.url}/admin/resources/transactions/records/${wd.body.transaction.id}/edit`);
-    await page.locator('[data-testid="property-edit-decision"] .adminjs_Select').click();
-    await page.getByText('Reject', { exact: true }).click();
-    await page.locator('[data-testid="property-edit-reason"] input').fill('address failed screening');
-    await page.getByRole('button', { name: /save/i }).click();
+    await page.locator('select[name="decision"]').selectOption('reject');
+    await page.locator('textarea[name="admin_notes"]').fill('checked against the screening list');
+    await page.locator('textarea[name="reason"]').fill('address failed screening');
+    await page.locator('[data-testid="form-submit"]').click();
     await expect.poll(async () => (await balances(t, m.token)).main_balance, { timeout: 10_000 }).toBe('30.00000000');
     const tx = await t.request('GET', `/api/transactions/${wd.body.transaction.id}`, { token: m.token });
     expect(tx.body.transaction).toMatchObject({ status: 'rejected', reason: 'address failed screening' });
+    // Staff notes given with a rejection are kept (staff view only).
+    const staffView = await t.server.database.pool.query(`SELECT admin_notes FROM transactions WHERE id = $1`, [wd.body.transaction.id]);
+    expect(staffView.rows[0].admin_notes).toBe('checked against the screening list');
     await page.context().close();
     await expectBooksBalanced();
   });
@@ -95,8 +98,8 @@ describe.runIf(run)('back-office actions (Chromium)', () => {
     expect((await balances(t, m.token)).my_investment).toBe('50.00000000');
     const page = await signIn(browser, t.url);
     await page.goto(`${t.url}/admin/resources/investments/records/${inv.id}/edit`);
-    await page.locator('[data-testid="property-edit-reason"] textarea').fill('duplicate payment');
-    await page.getByRole('button', { name: /save/i }).click();
+    await page.locator('textarea[name="reason"]').fill('duplicate payment');
+    await page.locator('[data-testid="form-submit"]').click();
     await expect.poll(async () => (await balances(t, m.token)).my_investment, { timeout: 10_000 }).toBe('0.00000000');
     const stored = await t.server.database.pool.query(`SELECT status, reverse_reason FROM investments WHERE id = $1`, [inv.id]);
     expect(stored.rows[0]).toEqual({ status: 'reversed', reverse_reason: 'duplicate payment' });

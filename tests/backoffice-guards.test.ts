@@ -27,15 +27,19 @@ async function backOffice(role: 'support' | 'finance' | 'admin') {
 }
 
 describe('back-office guards', () => {
-  it('refuses a cross-site request to approve (GET-triggered AdminJS action), crediting nothing', async () => {
+  it('approves only on a same-site POST: a GET (a link, a prefetch) and a cross-site request credit nothing', async () => {
     const m = await signUp(t);
     const dep = await t.request('POST', '/api/transactions/deposit', { token: m.token, body: { amount: '500' } });
     const finance = await backOffice('finance');
     const url = `${t.url}/admin/api/resources/transactions/records/${dep.body.transaction.id}/approve`;
-    const forged = await fetch(url, { headers: { cookie: finance.cookie, 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' } });
+    const post = (headers: Record<string, string>) =>
+      fetch(url, { method: 'POST', headers: { cookie: finance.cookie, 'content-type': 'application/json', ...headers }, body: JSON.stringify({ step: 'confirm' }) });
+    const forged = await post({ 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' });
     expect(forged.status).toBe(403);
+    const link = await fetch(url, { headers: { cookie: finance.cookie, 'sec-fetch-site': 'same-origin' } });
+    expect(link.status).toBe(200);
     expect((await balances(t, m.token)).available_fund).toBe('0.00000000');
-    const own = await fetch(url, { headers: { cookie: finance.cookie, 'sec-fetch-site': 'same-origin' } });
+    const own = await post({ 'sec-fetch-site': 'same-origin' });
     expect(own.status).toBe(200);
     expect((await balances(t, m.token)).available_fund).toBe('500.00000000');
   });
@@ -52,7 +56,7 @@ describe('back-office guards', () => {
     expect(gone.headers.get('location')).toBe('/admin/login');
   });
 
-  it('audits changes made through the job dashboard', async () => {
+  it('audits changes made through the job dashboard, naming the operation', async () => {
     const admin = await backOffice('admin');
     await fetch(`${t.url}/admin/jobs/api/jobs/delete`, {
       method: 'POST',
@@ -61,6 +65,21 @@ describe('back-office guards', () => {
     });
     await expect
       .poll(async () => (await t.server.database.pool.query(`SELECT action FROM audit_logs WHERE actor_id = $1`, [admin.id])).rows.map((r) => r.action))
-      .toEqual(['jobs.post']);
+      .toEqual(['jobs.delete']);
+  });
+
+  it('names the job in the audit row of a requeue', async () => {
+    const admin = await backOffice('admin');
+    const job = await t.server.jobs.agenda.schedule('in 1 hour', 'cleanup', {});
+    const id = String(job.attrs._id);
+    const res = await fetch(`${t.url}/admin/jobs/api/jobs/requeue`, {
+      method: 'POST',
+      headers: { cookie: admin.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ jobIds: [id] }),
+    });
+    expect(res.status).toBe(200);
+    await expect
+      .poll(async () => (await t.server.database.pool.query(`SELECT action, target_id, after FROM audit_logs WHERE actor_id = $1`, [admin.id])).rows, { timeout: 10_000 })
+      .toEqual([{ action: 'jobs.requeue', target_id: 'cleanup', after: { status: 200, jobs: ['cleanup'], job_ids: [id] } }]);
   });
 });

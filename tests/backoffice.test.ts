@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { browserAvailable, launchBrowser, signIn as signInAs } from './helpers/browser.js';
+import { browserAvailable, launchBrowser, screenshot, signIn as signInAs } from './helpers/browser.js';
 import { upsertStaffUser } from '../src/users/users.service.js';
 import { ADMIN_PASSWORD } from './helpers/env.js';
 import { signUp, startTestServer, type TestServer } from './helpers/server.js';
@@ -40,7 +40,7 @@ describe.runIf(browserAvailable('backoffice.test.ts'))('back-office in a browser
       expect(json.status(), action).toBe(200);
       expect(await json.text(), action).not.toMatch(/password_hash|token_version|argon2/);
     }
-    await page.screenshot({ path: '/tmp/metax-backoffice-users.png', fullPage: true });
+    await screenshot(page, 'members-list');
     await page.context().close();
   });
 
@@ -73,7 +73,7 @@ describe.runIf(browserAvailable('backoffice.test.ts'))('back-office in a browser
     // The dashboard's own API answers behind the same session.
     const stats = await page.request.get(`${t.url}/admin/jobs/api?limit=5&skip=0`);
     expect(stats.status()).toBe(200);
-    await page.screenshot({ path: '/tmp/metax-backoffice-jobs.png' });
+    await screenshot(page, 'agendash');
     await page.context().close();
   });
 

@@ -54,6 +54,7 @@ const INVALID: Record<ConfigKey, unknown[]> = {
   replica_max_lag_seconds: [-1, 3601, '5'],
   backup_keep_count: [0, 1001, 2.5],
   backup_keep_days: [0, 3651, null],
+  dual_approval_threshold: ['-1', 'lots'],
 };
 
 let t: TestServer;

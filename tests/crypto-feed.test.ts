@@ -224,4 +224,19 @@ describe('crypto-feed-refresh job', () => {
     expect(res.body.stale).toBe(false);
     expect(hits.length).toBeGreaterThanOrEqual(1);
   });
+
+  it('records a failed refresh as a failed run with its error, and leaves no row for ticks with nothing to do', async () => {
+    const runs = async () => (await sql(`SELECT outcome, error FROM job_runs WHERE job_name = 'crypto-feed-refresh' ORDER BY id`)).rows;
+    const before = (await runs()).length;
+    // Not due (the period is an hour and a refresh just happened): the tick is idle.
+    await t.server.jobs.agenda.now('crypto-feed-refresh');
+    await new Promise((r) => setTimeout(r, 50));
+    handler = json(500, '{"status":"down"}');
+    await sql('UPDATE crypto_feed SET last_attempt_at = NULL');
+    await t.server.jobs.agenda.now('crypto-feed-refresh');
+    await expect.poll(async () => (await runs()).length, { timeout: 15_000 }).toBe(before + 1);
+    const last = (await runs()).at(-1)!;
+    expect(last.outcome).toBe('failed');
+    expect(last.error).toMatch(/500/);
+  });
 });

@@ -34,6 +34,8 @@ async function start(): Promise<Child> {
     ADMIN_PASSWORD,
     STAKING_BATCH_SIZE: '500',
     RATE_LIMIT_MONEY_MAX: '100000',
+    // A loaded machine may drain one account's line slowly: this test is about outcomes, not the gate.
+    MONEY_QUEUE_WAIT_MS: '60000',
     RATE_LIMIT_API_MAX: '100000',
     RATE_LIMIT_LOGIN_MAX: '100000',
     RATE_LIMIT_REGISTER_MAX: '100000',
@@ -150,9 +152,12 @@ describe('a server killed mid-flight', () => {
       const final = after.get(r.key)!;
       expect([200, 201, 422], `${r.key} ${final.text}`).toContain(final.status);
       const first = before.get(r.key);
-      // Answered before the kill: the replay is that answer, byte for byte.
-      if (first && first.status < 500) expect({ ...final, replayed: true }, r.key).toEqual({ ...first, replayed: true });
-      if (first && first.status < 500) expect(final.replayed, r.key).toBe(true);
+      // Answered before the kill with an answer that is kept (a success or a business refusal):
+      // the replay is that answer, byte for byte. A 429 or 5xx moved nothing and is not kept.
+      if (first && first.status < 500 && first.status !== 429) {
+        expect({ ...final, replayed: true }, r.key).toEqual({ ...first, replayed: true });
+        expect(final.replayed, r.key).toBe(true);
+      }
       const [{ n }] = await inProcess.sequelize.query<{ n: number }>(
         r.kind === 'investment'
           ? `SELECT count(*)::int AS n FROM investments WHERE amount = :amount`

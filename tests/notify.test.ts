@@ -235,8 +235,9 @@ describe('back-office', () => {
     await upsertStaffUser({ username: 'bo_finance', email: 'bo_finance@metax.test', password: 'Fin4nce-pass-word', role: 'finance' });
 
     const denied = await fetch(action, { headers: { cookie: await backOfficeCookie('bo_support', 'Supp0rt-pass-word') } });
-    // AdminJS answers a refused action with 200 and an error notice.
-    expect((await denied.json()).notice).toEqual({ message: 'forbiddenError', type: 'error' });
+    // A refused action is a real 403 (issue 9).
+    expect(denied.status).toBe(403);
+    expect((await denied.json()).error.code).toBe('forbidden');
     const unchanged = await t.server.database.pool.query('SELECT status FROM email_outbox WHERE id = $1', [rows[0].id]);
     expect(unchanged.rows[0].status).toBe('failed');
     const list = await fetch(`${t.url}/admin/api/resources/job_runs/actions/list`, { headers: { cookie: await backOfficeCookie('bo_support', 'Supp0rt-pass-word') } });

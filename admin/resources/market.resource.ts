@@ -1,13 +1,14 @@
-import { BaseRecord, type ActionContext, type ActionRequest, type ActionResponse, type ResourceWithOptions } from 'adminjs';
+import { BaseRecord, type ActionContext, type ActionRequest, type ActionResponse } from 'adminjs';
 import type { z } from 'zod';
 import type { Actor } from '../../src/audit/actor.js';
 import { AppError } from '../../src/http/errors.js';
 import { addChartPointBody, generateChartBody, setPriceBody, TIMEFRAMES } from '../../src/market/market.schemas.js';
-import { MXCChartData } from '../../src/market/mxc-chart.model.js';
-import { MXCPrice } from '../../src/market/mxc-price.model.js';
+import { CHART_SOURCES, MXCChartData } from '../../src/market/mxc-chart.model.js';
+import { MXCPrice, PRICE_SOURCES } from '../../src/market/mxc-price.model.js';
 import { addChartPoint, generateChartPoints } from '../../src/market/mxc-chart.service.js';
 import { updateMxcPrice } from '../../src/market/mxc-price.service.js';
-import { canAction, staffReadActions, moneyText } from '../access.js';
+import { guarded, moneyText, referenceTo, staffReadActions } from '../access.js';
+import { defineResource } from '../resource.js';
 import { actorOf } from '../actor.js';
 
 /*
@@ -80,22 +81,23 @@ function formAction<S extends z.ZodType, R>(opts: FormSpec<S, R>) {
 
 /** An admin-only New form bound to one service function. */
 function adminForm<S extends z.ZodType, R>(opts: FormSpec<S, R>) {
-  return { isAccessible: canAction('admin.write'), isVisible: canAction('admin.write'), handler: formAction(opts) };
+  return guarded(opts.listOf, 'new', 'market.write', { handler: formAction(opts) });
 }
 
 const PRICE_FIELDS = ['price', 'change_24h', 'change_amount', 'market_cap', 'volume_24h', 'holders', 'transactions_24h', 'rank', 'chart_volume', 'reason'] as const;
 
-export const mxcPriceResource: ResourceWithOptions = {
-  resource: MXCPrice,
+export const mxcPriceResource = defineResource({
+  id: 'MXCPrice',
+  model: MXCPrice,
+  spec: { filters: { source: { kind: 'enum', values: PRICE_SOURCES }, updated_by: { kind: 'id' }, created_at: { kind: 'date' } }, sortable: ['id', 'created_at', 'price'] },
   options: {
-    id: 'MXCPrice',
     navigation,
     listProperties: ['id', 'price', 'change_24h', 'change_amount', 'market_cap', 'volume_24h', 'holders', 'transactions_24h', 'rank', 'source', 'updated_by', 'created_at'],
     showProperties: ['id', 'price', 'change_24h', 'change_amount', 'market_cap', 'volume_24h', 'holders', 'transactions_24h', 'rank', 'source', 'updated_by', 'created_at'],
-    filterProperties: ['source', 'updated_by', 'created_at'],
     editProperties: [...PRICE_FIELDS],
     properties: {
       ...moneyText('price', 'change_amount', 'market_cap', 'volume_24h'),
+      updated_by: { ...referenceTo('staff'), description: 'Staff member who set it (empty: seed data)' },
       // NOT NULL in the table, but optional in the form: blanks are derived or carried over.
       change_24h: { isRequired: false, description: 'Percent. Leave blank to derive it from the price 24 h ago.' },
       change_amount: { isRequired: false, description: 'Leave blank to derive it from the price 24 h ago.' },
@@ -109,7 +111,7 @@ export const mxcPriceResource: ResourceWithOptions = {
     },
     sort: { sortBy: 'created_at', direction: 'desc' },
     actions: {
-      ...staffReadActions,
+      ...staffReadActions('MXCPrice'),
       new: adminForm({
         schema: setPriceBody,
         fields: PRICE_FIELDS,
@@ -120,26 +122,27 @@ export const mxcPriceResource: ResourceWithOptions = {
       }),
     },
   },
-};
+});
 
-export const mxcChartResource: ResourceWithOptions = {
-  resource: MXCChartData,
+export const mxcChartResource = defineResource({
+  id: 'MXCChartData',
+  model: MXCChartData,
+  spec: { filters: { source: { kind: 'enum', values: CHART_SOURCES }, timestamp: { kind: 'date' } }, sortable: ['id', 'timestamp', 'created_at'] },
   options: {
-    id: 'MXCChartData',
     navigation,
     listProperties: ['id', 'timestamp', 'price', 'volume', 'source', 'created_by', 'created_at'],
     showProperties: ['id', 'timestamp', 'price', 'volume', 'source', 'created_by', 'created_at'],
-    filterProperties: ['source', 'timestamp'],
     editProperties: ['timestamp', 'price', 'volume', 'reason'],
     properties: {
       ...moneyText('price', 'volume'),
+      created_by: referenceTo('staff'),
       timestamp: { description: 'Not in the future. A timestamp that already has a point is refused.' },
       volume: { isRequired: false, description: 'Optional (default 0).' },
       reason: { type: 'textarea', description: 'Kept in the audit log.' },
     },
     sort: { sortBy: 'timestamp', direction: 'desc' },
     actions: {
-      ...staffReadActions,
+      ...staffReadActions('MXCChartData'),
       new: adminForm({
         schema: addChartPointBody,
         fields: ['timestamp', 'price', 'volume', 'reason'],
@@ -149,20 +152,20 @@ export const mxcChartResource: ResourceWithOptions = {
       }),
     },
   },
-};
+});
 
 /**
  * The generator's form: the chart table again under its own id, with the generator's fields as
  * virtual properties; its list shows only generated points.
  */
-export const mxcChartGenerateResource: ResourceWithOptions = {
-  resource: MXCChartData,
+export const mxcChartGenerateResource = defineResource({
+  id: 'MXCChartGenerate',
+  model: MXCChartData,
+  spec: { filters: { source: { kind: 'enum', values: ['generated'] }, timestamp: { kind: 'date' } }, sortable: ['id', 'timestamp', 'created_at'] },
   options: {
-    id: 'MXCChartGenerate',
     navigation,
     listProperties: ['id', 'timestamp', 'price', 'volume', 'created_by', 'created_at'],
     showProperties: ['id', 'timestamp', 'price', 'volume', 'source', 'created_by', 'created_at'],
-    filterProperties: ['timestamp'],
     editProperties: ['timeframe', 'data_points', 'seed', 'reason'],
     properties: {
       timeframe: { type: 'string', availableValues: TIMEFRAMES.map((t) => ({ value: t, label: t })), description: 'Window to fill (default 24h).' },
@@ -172,12 +175,11 @@ export const mxcChartGenerateResource: ResourceWithOptions = {
     },
     sort: { sortBy: 'timestamp', direction: 'desc' },
     actions: {
-      ...staffReadActions,
+      ...staffReadActions('MXCChartGenerate'),
       // Read-only filter on its own list: this view is about generated points.
-      list: {
-        isAccessible: canAction('staff.read'),
+      list: guarded('MXCChartGenerate', 'list', 'staff.read', {
         before: async (request: ActionRequest) => ({ ...request, query: { ...(request.query ?? {}), 'filters.source': 'generated' } }),
-      },
+      }),
       new: adminForm({
         schema: generateChartBody,
         fields: ['timeframe', 'data_points', 'seed', 'reason'],
@@ -188,14 +190,26 @@ export const mxcChartGenerateResource: ResourceWithOptions = {
       }),
     },
   },
-};
+});
 
 export const marketResources = [mxcPriceResource, mxcChartResource, mxcChartGenerateResource];
 
 /** Button and menu labels for the forms above. */
 export const marketTranslations = {
   resources: {
-    MXCPrice: { actions: { new: 'Set MXC price' }, labels: { MXCPrice: 'MXC price history' } },
+    MXCPrice: {
+      actions: { new: 'Set MXC price' },
+      labels: { MXCPrice: 'MXC price history' },
+      properties: {
+        change_24h: 'Change, 24 h (%)',
+        change_amount: 'Change, 24 h (MXC)',
+        market_cap: 'Market cap',
+        volume_24h: 'Volume, 24 h',
+        transactions_24h: 'Transactions, 24 h',
+        updated_by: 'Set by',
+        chart_volume: 'Chart point volume',
+      },
+    },
     MXCChartData: { actions: { new: 'Add chart point' }, labels: { MXCChartData: 'MXC chart points' } },
     MXCChartGenerate: { actions: { new: 'Generate chart points' }, labels: { MXCChartGenerate: 'Generated chart points' } },
   },

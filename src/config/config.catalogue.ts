@@ -129,6 +129,11 @@ export const CONFIG = {
   ),
   tree_max_nodes: entry(z.number().int().min(1).max(1_000_000), 10_000, 'Most nodes /api/team/tree returns'),
   crypto_refresh_seconds: entry(z.number().int().min(10).max(3600), 60, 'CoinGecko refresh period'),
+  dual_approval_threshold: entry(
+    amount,
+    '10000',
+    'Four-eyes: withdrawals of at least this amount, and wallet adjustments of at least this amount either way, need two different staff members',
+  ),
   token_name: entry(label(100), 'MetaX Coin', 'Token name'),
   token_symbol: entry(label(20).pipe(z.string().regex(/^[A-Za-z0-9]+$/, 'must be letters and digits')), 'MXC', 'Token symbol'),
   token_network: entry(label(100), 'BSC (BEP-20)', 'Token network'),

@@ -12,7 +12,7 @@ const configReply = z.object({
 export function configRoutes(router: Router): void {
   defineRoute(
     router,
-    { method: 'get', path: '/admin/config', summary: 'Every configuration key with its value', tags: ['staff: config'], access: 'admin.write', response: configReply },
+    { method: 'get', path: '/admin/config', summary: 'Every configuration key with its value', tags: ['staff: config'], access: 'config.manage', response: configReply },
     async () => ({ config: await listConfig() }),
   );
 
@@ -24,7 +24,7 @@ export function configRoutes(router: Router): void {
       summary: 'Change configuration keys; each is validated by its own schema and audited',
       description: `Body: an object of key → value. Keys: ${CONFIG_KEYS.join(', ')}. A change applies to operations that start after it.`,
       tags: ['staff: config'],
-      access: 'admin.write',
+      access: 'config.manage',
       body: z.record(z.string(), z.unknown()),
       response: configReply,
     },

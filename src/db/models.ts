@@ -13,6 +13,8 @@ import { MXCPrice } from '../market/mxc-price.model.js';
 import { MXCChartData } from '../market/mxc-chart.model.js';
 import { Investment } from '../investments/investment.model.js';
 import { Income } from '../income/income.model.js';
+import { MemberRecord, StaffRecord } from '../users/user-directory.models.js';
+import { StakingRun } from '../staking/staking-run.model.js';
 
 /** Every Sequelize model, registered once on the connection. */
-export const models = [User, UserSettings, Wallet, Referral, AdminConfig, RevokedToken, MoneyTransaction, AuditLog, EmailOutbox, JobRun, MXCPrice, MXCChartData, Investment, Income];
+export const models = [User, UserSettings, Wallet, Referral, AdminConfig, RevokedToken, MoneyTransaction, AuditLog, EmailOutbox, JobRun, MXCPrice, MXCChartData, Investment, Income, MemberRecord, StaffRecord, StakingRun];

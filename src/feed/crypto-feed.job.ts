@@ -1,4 +1,4 @@
-import type { JobSpec } from '../jobs/job-spec.js';
+import { IDLE, RunFailed, type JobSpec } from '../jobs/job-spec.js';
 import { refreshCryptoFeed } from './crypto-feed.service.js';
 
 /**
@@ -10,8 +10,13 @@ import { refreshCryptoFeed } from './crypto-feed.service.js';
 export const cryptoFeedJob: JobSpec = {
   name: 'crypto-feed-refresh',
   every: '10 seconds',
+  // Most ticks find the refresh not due: only real refreshes leave a job_runs row.
+  recordOnlyWork: true,
   async run(_job, { logger }) {
     const result = await refreshCryptoFeed({ onlyIfDue: true, logger });
-    return result.status === 'skipped' ? undefined : result;
+    if (result.status === 'skipped') return IDLE;
+    // The previous snapshot stays and the next period tries again: a failed run, not a retry.
+    if (result.status === 'failed') return new RunFailed(result.error);
+    return { count: result.count };
   },
 };

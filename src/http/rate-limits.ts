@@ -11,7 +11,18 @@ import { sharedState } from '../shared-state/shared-state.js';
  * `name` keeps each limiter's counters apart. When Redis is unreachable the request fails with 503
  * rather than going unthrottled.
  */
-function limiter(opts: { name: string; windowSeconds: number; max: number; key?: (req: Request) => string; skipSuccessful?: boolean; skip?: (req: Request) => boolean }): RequestHandler {
+interface LimiterOptions {
+  name: string;
+  windowSeconds: number;
+  max: number;
+  key?: (req: Request) => string;
+  skipSuccessful?: boolean;
+  /** What counts as a success when `skipSuccessful` (default: status below 400). */
+  succeeded?: (req: Request, res: Response) => boolean;
+  skip?: (req: Request) => boolean;
+}
+
+function limiter(opts: LimiterOptions): RequestHandler {
   return rateLimit({
     store: sharedState().limiterStore(opts.name),
     windowMs: opts.windowSeconds * 1000,
@@ -19,6 +30,7 @@ function limiter(opts: { name: string; windowSeconds: number; max: number; key?:
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     skipSuccessfulRequests: opts.skipSuccessful ?? false,
+    ...(opts.succeeded ? { requestWasSuccessful: opts.succeeded } : {}),
     skip: opts.skip,
     keyGenerator: opts.key ?? ((req) => ipKeyGenerator(req.ip ?? '')),
     handler: (_req: Request, res: Response, next, options) => {
@@ -36,9 +48,16 @@ export interface RateLimits {
   money: RequestHandler;
 }
 
+/** The back-office sign-in form (AdminJS, parsed by express-formidable) names the login `email`. */
+interface FormRequest {
+  fields?: Record<string, unknown>;
+}
+
 /**
  * Limits a real sign-up page never hits; logins count failures only, per (IP, login name), so a
- * guesser is stopped without locking the member out from elsewhere.
+ * guesser is stopped without locking the member out from elsewhere. The one `login` limiter guards
+ * every sign-in path — POST /api/auth/login and the back-office form at /admin/login — so both
+ * share one count per (IP, name): failures on either lock out both.
  */
 export function rateLimits(env: Env): RateLimits {
   return {
@@ -56,8 +75,11 @@ export function rateLimits(env: Env): RateLimits {
       windowSeconds: env.RATE_LIMIT_LOGIN_WINDOW_SECONDS,
       max: env.RATE_LIMIT_LOGIN_MAX,
       skipSuccessful: true,
+      // The back-office form answers a success with a redirect and a failure with the form (200).
+      succeeded: (req, res) => ((req as FormRequest).fields ? res.statusCode === 302 : res.statusCode < 400),
       key: (req) => {
-        const name = String(req.body?.username ?? req.body?.email ?? '').trim().toLowerCase().slice(0, 255);
+        const form = (req as FormRequest).fields;
+        const name = String((form ? form.email : (req.body?.username ?? req.body?.email)) ?? '').trim().toLowerCase().slice(0, 255);
         return `${ipKeyGenerator(req.ip ?? '')}|${name}`;
       },
     }),

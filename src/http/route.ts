@@ -31,6 +31,8 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   /** The success status and body schema (for the document; every route documents its answer). */
   status?: number;
   response: z.ZodType;
+  /** The success body's media type when it is not JSON (a CSV download). */
+  contentType?: string;
   /** Extra middleware after authentication (e.g. a rate limit). */
   before?: RequestHandler[];
   /**
@@ -137,6 +139,7 @@ export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
   });
   methodsByPath.set(spec.path, [...(methodsByPath.get(spec.path) ?? []), spec.method.toUpperCase()]);
 
+  declared.set(`${spec.method.toUpperCase()} /api${spec.path}`, spec.access);
   registerDocument(spec, status);
 }
 
@@ -151,6 +154,13 @@ export function unknownMethod(req: Request, _res: Response, next: NextFunction):
   const methods = methodsByPath.get(req.path.replace(/\/+$/, '') || '/');
   if (!methods || methods.includes(req.method) || (req.method === 'HEAD' && methods.includes('GET')) || req.method === 'OPTIONS') return next();
   next(notFound('Route'));
+}
+
+const declared = new Map<string, Access>();
+
+/** Every declared route (`METHOD /api/path`) with its access: the REST side of the permission table. */
+export function declaredRoutes(): ReadonlyMap<string, Access> {
+  return declared;
 }
 
 const moneyRoutes: { method: string; pattern: RegExp }[] = [];
@@ -222,7 +232,7 @@ function registerDocument(spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>, stat
     ...(spec.errors ?? []),
   ]);
   const responses: Record<string, object> = {
-    [status]: { description: 'Success', content: { 'application/json': { schema: spec.response } } },
+    [status]: { description: 'Success', content: { [spec.contentType ?? 'application/json']: { schema: spec.response } } },
   };
   for (const code of [...errorCodes].sort()) {
     responses[code] = { description: STATUS_TEXT[code] ?? 'Error', content: { 'application/json': { schema: errorSchema } } };

@@ -25,6 +25,14 @@ export const distributeBody = z
   })
   .refine((b) => (b.amount === undefined) !== (b.rate_percent === undefined), { message: 'give exactly one of amount and rate_percent', path: ['amount'] });
 
+export const distributePreviewReply = z.object({
+  income_type: incomeType,
+  members_paid: z.number().int(),
+  members_skipped: z.number().int(),
+  total: moneyString,
+  first: z.array(z.object({ user_id: z.number().int(), username: z.string(), amount: moneyString })).meta({ description: 'The first recipients, by member id' }),
+});
+
 export const distributeReply = z.object({
   income_type: incomeType,
   members_paid: z.number().int(),

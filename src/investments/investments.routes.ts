@@ -40,7 +40,7 @@ export function investmentRoutes(router: Router): void {
       path: '/admin/investments/:id/reverse',
       summary: 'Reverse an investment: principal back, commissions and bonuses clawed back (shortfalls become debts)',
       tags: ['staff: income'],
-      access: 'finance.write',
+      access: 'investments.reverse',
       status: 200,
       params: idParam,
       body: reverseBody,

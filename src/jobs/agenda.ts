@@ -6,7 +6,7 @@ import type { Env } from '../config/env.js';
 import { createBackend } from './backend.js';
 import { JOBS } from './catalogue.js';
 import { finishRun, startRun } from './job-runs.service.js';
-import type { JobSpec } from './job-spec.js';
+import { IDLE, RunFailed, type JobSpec } from './job-spec.js';
 import { retryPolicy } from './retry.js';
 import { jobRunDuration, jobRuns } from '../ops/metrics.js';
 
@@ -46,17 +46,30 @@ export async function createJobs(opts: { pool: pg.Pool; env: Env; logger: Logger
   const policy = retryPolicy(env.JOBS_MAX_ATTEMPTS, env.JOBS_RETRY_DELAY_MS);
   const inFlight = new Map<string, string>();
 
-  // Every run is recorded in job_runs (start, end, outcome, counts, error) around the job itself.
+  // Every run is recorded in job_runs (start, end, outcome, counts, error) around the job itself;
+  // a `recordOnlyWork` job's row is written when it ends, and not at all when it was idle.
   async function runRecorded(spec: JobSpec, job: Job<Record<string, unknown>>): Promise<void> {
     const jobId = job.attrs._id ? String(job.attrs._id) : null;
     const log = logger.child({ job: spec.name, jobId });
     const attempt = policy.attemptOf(job.attrs.failCount ?? 0);
     const retryDelayMs = policy.delayAfter(attempt);
-    const runId = await startRun({ jobName: spec.name, jobId, attempt, worker });
-    inFlight.set(runId, spec.name);
+    const run = { jobName: spec.name, jobId, attempt, worker, startedAt: new Date() };
+    let runId = spec.recordOnlyWork ? null : await startRun(run);
+    if (runId) inFlight.set(runId, spec.name);
     const started = Date.now();
     try {
-      const summary = (await spec.run(job, { logger: log, env, attempt, lastAttempt: retryDelayMs === null, retryDelayMs })) ?? null;
+      const result = await spec.run(job, { logger: log, env, attempt, lastAttempt: retryDelayMs === null, retryDelayMs });
+      if (result === IDLE) {
+        if (runId) await finishRun(runId, 'success', null, null);
+        return;
+      }
+      runId ??= await startRun(run);
+      if (result instanceof RunFailed) {
+        await finishRun(runId, 'failed', result.counts, result.error);
+        log.warn({ error: result.error, attempt, ms: Date.now() - started }, 'job run failed (handled, not retried)');
+        return;
+      }
+      const summary = result ?? null;
       await finishRun(runId, 'success', summary, null);
       countRun(spec.name, 'success', started);
       log.info({ summary, attempt, ms: Date.now() - started }, 'job finished');
@@ -66,10 +79,11 @@ export async function createJobs(opts: { pool: pg.Pool; env: Env; logger: Logger
       const outcome = retryDelayMs === null ? 'failed' : 'retrying';
       countRun(spec.name, outcome, started);
       log.warn({ err: error, attempt, outcome, retryDelayMs }, 'job failed');
-      await finishRun(runId, outcome, null, message).catch((err) => log.error({ err }, 'could not record the failed run'));
+      const id = runId ?? (await startRun(run).catch(() => null));
+      if (id) await finishRun(id, outcome, null, message).catch((err) => log.error({ err }, 'could not record the failed run'));
       throw error;
     } finally {
-      inFlight.delete(runId);
+      if (runId) inFlight.delete(runId);
     }
   }
 

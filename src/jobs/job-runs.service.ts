@@ -2,10 +2,10 @@ import { QueryTypes } from 'sequelize';
 import { db } from '../db/database.js';
 import { JobRun, type JobOutcome } from './job-run.model.js';
 
-export async function startRun(run: { jobName: string; jobId: string | null; attempt: number; worker: string }): Promise<string> {
+export async function startRun(run: { jobName: string; jobId: string | null; attempt: number; worker: string; startedAt?: Date }): Promise<string> {
   const [row] = await db().query<{ id: string }>(
-    `INSERT INTO job_runs (job_name, job_id, attempt, worker) VALUES (:jobName, :jobId, :attempt, :worker) RETURNING id`,
-    { replacements: run, type: QueryTypes.SELECT },
+    `INSERT INTO job_runs (job_name, job_id, attempt, worker, started_at) VALUES (:jobName, :jobId, :attempt, :worker, coalesce(:startedAt, now())) RETURNING id`,
+    { replacements: { ...run, startedAt: run.startedAt ?? null }, type: QueryTypes.SELECT },
   );
   return row.id;
 }

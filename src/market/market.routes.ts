@@ -80,7 +80,7 @@ export function marketRoutes(router: Router): void {
         'Carried over from the current record when left out: `market_cap`, `volume_24h`, `holders`, `transactions_24h`, `rank` (422 if there is no current record). ' +
         'The appended chart point (source `admin`) has the record\'s timestamp and volume `chart_volume` (default 0).',
       tags: ['admin', 'market'],
-      access: 'admin.write',
+      access: 'market.write',
       body: setPriceBody,
       status: 200,
       response: z.object({ mxc_price: priceRecord }),
@@ -96,7 +96,7 @@ export function marketRoutes(router: Router): void {
       summary: 'Add one chart point (source manual)',
       description: 'The timestamp must not be in the future. A timestamp that already has a point is refused with 409 `duplicate_timestamp` (the stored point is not changed).',
       tags: ['admin', 'market'],
-      access: 'admin.write',
+      access: 'market.write',
       body: addChartPointBody,
       response: z.object({ data_point: chartPoint }),
     },
@@ -113,7 +113,7 @@ export function marketRoutes(router: Router): void {
         'Fills the timeframe\'s window with `data_points` (1-1000) evenly spaced points from a random walk ending at the current price, every price within ±5 % of it. ' +
         'Give `seed` to repeat a walk; the seed used is returned. Timestamps that already hold a point are skipped (`skipped`), never overwritten.',
       tags: ['admin', 'market'],
-      access: 'admin.write',
+      access: 'market.write',
       body: generateChartBody,
       response: generatedView,
     },

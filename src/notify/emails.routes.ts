@@ -73,7 +73,7 @@ export function emailRoutes(router: Router): void {
       path: '/admin/emails/:id/retry',
       summary: 'Re-queue a failed email for a fresh round of delivery attempts',
       tags: ['admin', 'emails'],
-      access: 'finance.write',
+      access: 'emails.retry',
       status: 200,
       params: bigIdParam,
       response: z.object({ email }),

@@ -4,9 +4,9 @@ import { defineRoute } from '../http/route.js';
 import { actorFrom } from '../audit/actor.js';
 import { moneyString } from '../money/money.js';
 import { isoDay } from '../http/input.js';
-import { listRuns, runStakingAsStaff } from './staking.service.js';
+import { listRuns, previewStaking, runStakingAsStaff } from './staking.service.js';
 
-const runBody = z.object({ date: isoDay });
+export const runBody = z.object({ date: isoDay });
 const runReply = z.object({ date: z.string(), members_paid: z.number().int(), total: moneyString });
 
 export function stakingRoutes(router: Router): void {
@@ -17,7 +17,7 @@ export function stakingRoutes(router: Router): void {
       path: '/admin/staking/run',
       summary: 'Pay the staking reward for a day (≤ today) now; each member is paid once per day whatever the number of runs',
       tags: ['staff: income'],
-      access: 'finance.write',
+      access: 'staking.run',
       status: 200,
       body: runBody,
       money: true,
@@ -53,5 +53,26 @@ export function stakingRoutes(router: Router): void {
       }),
     },
     async () => ({ items: await listRuns() }),
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'post',
+      path: '/admin/staking/preview',
+      summary: 'What a staking run for a date would pay now (members not yet paid that day, total), paying nothing',
+      tags: ['staff: income'],
+      access: 'staking.run',
+      status: 200,
+      body: runBody,
+      response: z.object({
+        date: z.string(),
+        apy: moneyString,
+        members_to_pay: z.number().int(),
+        total: moneyString,
+        members_already_paid: z.number().int(),
+      }),
+    },
+    async ({ body }) => previewStaking(body.date),
   );
 }

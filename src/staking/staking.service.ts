@@ -37,6 +37,49 @@ export async function stakingToday(): Promise<{ today: string; timezone: string 
   return { today: row.today, timezone: staking_timezone };
 }
 
+/** Principal moved after the cutoff (investments, reversals, adjustments), per wallet: taken back out. Needs :cutoff. */
+const LATE_PRINCIPAL = `
+  SELECT e.wallet_id, sum(e.credit - e.debit) AS net
+    FROM ledger_postings p JOIN ledger_entries e ON e.posting_id = p.id
+   WHERE p.created_at >= :cutoff AND p.kind IN ('investment', 'investment_reversal', 'adjustment') AND e.account = 'member:balance'
+   GROUP BY e.wallet_id`;
+
+/**
+ * Each earner's reward for day D, beside a CTE `late` (LATE_PRINCIPAL): the principal held at the
+ * cutoff × apy / 365 / 100, computed exactly in integer units of 10⁻⁸ and truncated once. Needs
+ * :apyUnits. One definition for the payout and its preview.
+ */
+function rewardsFrom(columns: string, where = ''): string {
+  return `SELECT ${columns}
+            FROM wallets w
+            JOIN users u ON u.id = w.user_id AND ${earnerSql('u')}
+            LEFT JOIN late l ON l.wallet_id = w.id
+            CROSS JOIN LATERAL (SELECT w.balance - coalesce(l.net, 0) AS principal) p
+            CROSS JOIN LATERAL (SELECT div(p.principal * 100000000 * :apyUnits, 3650000000000) / 100000000 AS reward) r
+           WHERE w.wallet_type = 'my_investment' AND r.reward > 0 ${where}`;
+}
+
+const apyUnits = (apy: Decimal.Value) => new Decimal(apy).times(1e8).toFixed(0);
+
+/** What a staking run for `date` would pay now, without paying: members not yet paid that day and the total. */
+export async function previewStaking(date: string) {
+  const { staking_apy, staking_timezone } = await getConfig(['staking_apy', 'staking_timezone']);
+  const { today } = await stakingToday();
+  if (date > today) throw unprocessable('future_date', `Staking can run for ${today} or earlier`, [{ field: 'date', message: `must be on or before ${today}` }]);
+  const [{ cutoff }] = await db().query<{ cutoff: Date }>(`SELECT least(now(), ((:date::date + 1)::timestamp AT TIME ZONE :tz)) AS cutoff`, {
+    replacements: { date, tz: staking_timezone },
+    type: QueryTypes.SELECT,
+  });
+  const [row] = await db().query<{ members: number; total: string | null; already_paid: number }>(
+    `WITH late AS (${LATE_PRINCIPAL})
+     SELECT count(*)::int AS members, sum(x.reward) AS total,
+            (SELECT count(*)::int FROM staking_payouts WHERE reward_date = :date) AS already_paid
+       FROM (${rewardsFrom('w.user_id, r.reward', 'AND NOT EXISTS (SELECT 1 FROM staking_payouts s WHERE s.reward_date = :date AND s.user_id = w.user_id)')}) x`,
+    { replacements: { date, cutoff, apyUnits: apyUnits(staking_apy) }, type: QueryTypes.SELECT },
+  );
+  return { date, apy: formatMoney(staking_apy), members_to_pay: row.members, total: formatMoney(row.total ?? 0), members_already_paid: row.already_paid };
+}
+
 /**
  * Pays day D's staking reward to every active member holding principal at the end of D (or now,
  * when D is today): principal × apy / 365 / 100, computed exactly in integer units of 10⁻⁸ and
@@ -115,27 +158,15 @@ async function payDay(run: { id: number; cutoff: Date; day_key: number }, date: 
         // a batch on a slow disk may outlast the API's statement limit.
         await db().query(`SET LOCAL work_mem = '64MB'; SET LOCAL statement_timeout = 0`, { transaction: tx });
         const [credits] = await db().query<PackedCredits>(
-          `WITH late AS (
-             -- principal moved after the cutoff (investments, reversals, adjustments) is taken back out
-             SELECT e.wallet_id, sum(e.credit - e.debit) AS net
-               FROM ledger_postings p JOIN ledger_entries e ON e.posting_id = p.id
-              WHERE p.created_at >= :cutoff AND p.kind IN ('investment', 'investment_reversal', 'adjustment') AND e.account = 'member:balance'
-              GROUP BY e.wallet_id
-           ), claimed AS (
+          `WITH late AS (${LATE_PRINCIPAL}), claimed AS (
              INSERT INTO staking_payouts (reward_date, user_id, amount, run_id)
-             SELECT :date, w.user_id, r.reward, :runId
-               FROM wallets w
-               JOIN users u ON u.id = w.user_id AND ${earnerSql('u')}
-               LEFT JOIN late l ON l.wallet_id = w.id
-               CROSS JOIN LATERAL (SELECT w.balance - coalesce(l.net, 0) AS principal) p
-               CROSS JOIN LATERAL (SELECT div(p.principal * 100000000 * :apyUnits, 3650000000000) / 100000000 AS reward) r
-              WHERE w.wallet_type = 'my_investment' AND w.user_id > :from AND w.user_id <= :upTo AND r.reward > 0
+             ${rewardsFrom(':date, w.user_id, r.reward, :runId', 'AND w.user_id > :from AND w.user_id <= :upTo')}
              ON CONFLICT DO NOTHING
              RETURNING user_id, amount
            )
            ${packedFrom('claimed')}`,
           {
-            replacements: { cutoff: run.cutoff, date, runId: run.id, from, upTo, apyUnits: new Decimal(staking_apy).times(1e8).toFixed(0) },
+            replacements: { cutoff: run.cutoff, date, runId: run.id, from, upTo, apyUnits: apyUnits(staking_apy) },
             type: QueryTypes.SELECT,
             transaction: tx,
           },

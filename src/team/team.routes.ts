@@ -28,7 +28,7 @@ const teamMember = z.object({
   rank: z.string(),
 });
 type TreeNode = z.infer<typeof teamMember> & { children: TreeNode[] };
-const treeNode: z.ZodType<TreeNode> = teamMember.extend({ children: z.array(z.lazy(() => treeNode)) }).meta({ id: 'TeamTreeNode' });
+export const treeNode: z.ZodType<TreeNode> = teamMember.extend({ children: z.array(z.lazy(() => treeNode)) }).meta({ id: 'TeamTreeNode' });
 
 const statsReply = z.object({
   total_team: z.number().int(),

@@ -3,7 +3,7 @@ import { ROLES } from './user.model.js';
 import { newPassword } from '../auth/passwords.js';
 import { text, timeZone } from '../http/input.js';
 
-const name = text({ min: 1, max: 100 }).refine((v) => !/[<>]/.test(v), 'must not contain angle brackets');
+export const personName = text({ min: 1, max: 100 }).refine((v) => !/[<>]/.test(v), 'must not contain angle brackets');
 
 export const username = z
   .string()
@@ -30,8 +30,8 @@ export const userInfo = z
 
 export const updateProfileBody = z
   .object({
-    first_name: name.optional(),
-    last_name: name.optional(),
+    first_name: personName.optional(),
+    last_name: personName.optional(),
     email: email.optional(),
     current_password: z.string().max(128).optional(),
   })
@@ -56,7 +56,7 @@ export const registerBody = z.object({
   username,
   email,
   password: newPassword,
-  first_name: name,
-  last_name: name,
+  first_name: personName,
+  last_name: personName,
   sponsor_code: text({ max: 50 }).optional().nullable().transform((v) => v || undefined),
 });

@@ -9,6 +9,12 @@ import { adjustWallet, approve, getForStaff, listForStaff, reject, toView } from
 import { listWallets } from './wallets.service.js';
 import { findMember } from '../users/users.service.js';
 import { trialBalance } from './ledger.verify.js';
+import { approvalsOf, APPROVALS_REQUIRED } from './dual-approval.service.js';
+
+/** The staff view of a transaction with its four-eyes approvals so far. */
+async function withApprovals(row: Parameters<typeof toView>[0]) {
+  return { transaction: { ...toView(row, { staff: true }), requested_by: row.requested_by ?? null, approvals: await approvalsOf(row.id) }, approvals_required: APPROVALS_REQUIRED };
+}
 
 const tags = ['staff: money'];
 
@@ -55,7 +61,7 @@ export function staffMoneyRoutes(router: Router): void {
   defineRoute(
     router,
     { method: 'get', path: '/admin/transactions/:id', summary: 'One transaction', tags, access: 'staff.read', params: idParam, response: transactionReply },
-    async ({ params }) => ({ transaction: toView(await getForStaff(params.id), { staff: true }) }),
+    async ({ params }) => withApprovals(await getForStaff(params.id)),
   );
 
   defineRoute(
@@ -63,16 +69,16 @@ export function staffMoneyRoutes(router: Router): void {
     {
       method: 'post',
       path: '/admin/transactions/:id/approve',
-      summary: 'Approve a pending deposit (credits) or withdrawal (pays out net, books the fee)',
+      summary: 'Approve a pending deposit (credits), withdrawal (pays out net, books the fee) or adjustment; at or above dual_approval_threshold a withdrawal needs two different approvers (the first leaves it pending) and an adjustment one approver other than its requester',
       tags,
-      access: 'finance.write',
+      access: 'transactions.decide',
       status: 200,
       params: idParam,
       body: approveBody,
       money: true,
       response: transactionReply,
     },
-    async ({ req, params, body }) => ({ transaction: toView(await approve(actorFrom(req), params.id, body), { staff: true }) }),
+    async ({ req, params, body }) => withApprovals(await approve(actorFrom(req), params.id, body)),
   );
 
   defineRoute(
@@ -82,7 +88,7 @@ export function staffMoneyRoutes(router: Router): void {
       path: '/admin/transactions/:id/reject',
       summary: 'Reject a pending deposit or withdrawal (a withdrawal is unlocked)',
       tags,
-      access: 'finance.write',
+      access: 'transactions.decide',
       status: 200,
       params: idParam,
       body: rejectBody,
@@ -111,9 +117,9 @@ export function staffMoneyRoutes(router: Router): void {
     {
       method: 'put',
       path: '/admin/users/:id/wallets',
-      summary: 'Post a signed adjustment against the platform adjustments account (never an overwrite)',
+      summary: 'Post a signed adjustment against the platform adjustments account (never an overwrite); at or above dual_approval_threshold (either way) it is recorded pending until another staff member approves it',
       tags,
-      access: 'finance.write',
+      access: 'wallets.adjust',
       params: idParam,
       body: adjustBody,
       money: true,

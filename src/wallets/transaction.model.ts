@@ -59,6 +59,14 @@ export class MoneyTransaction extends Model {
   @Column({ type: DataType.DATE, allowNull: true })
   declare processed_at: Date | null;
 
+  /** Four-eyes: the staff member who asked for a pending adjustment (never its approver). */
+  @Column({ type: DataType.INTEGER, allowNull: true })
+  declare requested_by: number | null;
+
+  /** Four-eyes: +1 credit / -1 debit of a pending adjustment (amount is always positive). */
+  @Column({ type: DataType.SMALLINT, allowNull: true })
+  declare adjustment_sign: 1 | -1 | null;
+
   @Column({ type: DataType.DATE, allowNull: false, defaultValue: DataType.NOW })
   declare created_at: Date;
 }

@@ -17,6 +17,7 @@ import {
 } from '../notify/notifications.js';
 import { post, postAlone, type Posted, type Posting, type TransactionRecord } from './ledger.service.js';
 import { lockMembers, lockRecord, lockWallets, moneyUnit } from './lock-order.js';
+import { adjustmentNeedsSecondPerson, approvalGate, requestAdjustment } from './dual-approval.service.js';
 import { MoneyTransaction } from './transaction.model.js';
 import type { WalletType } from './wallet-types.js';
 import type { depositBody, historyQuery, staffListQuery, transferBody, withdrawBody } from './transactions.schemas.js';
@@ -191,7 +192,7 @@ async function lockPending(tx: Transaction, where: string, replacements: Record<
   return row;
 }
 
-const DECIDABLE = `id = :id AND transaction_type IN ('deposit', 'withdrawal')`;
+const DECIDABLE = `id = :id AND transaction_type IN ('deposit', 'withdrawal', 'adjustment')`;
 
 /** The member may take back their own pending withdrawal: the locked amount returns. */
 export async function cancelWithdrawal(userId: number, id: number): Promise<MoneyTransaction> {
@@ -226,6 +227,11 @@ export async function approve(actor: Actor, id: number, input: { admin_notes?: s
     const row = await lockPending(tx, DECIDABLE, { id });
     if (row.user_id === actor.id) throw forbidden('Staff cannot approve their own transactions');
     const before = toView(row, { staff: true });
+    const gate = await approvalGate(tx, actor, row);
+    if (!gate.execute) {
+      await audit(actor, { action: 'transaction.approve_first', target: { type: 'transaction', id }, before, after: { approvers: gate.approvers }, reason: input.admin_notes }, tx);
+      return row;
+    }
     const amount = new Decimal(row.amount);
     const wallet = row.wallet_type as WalletType;
     if (row.transaction_type === 'deposit') {
@@ -238,6 +244,8 @@ export async function approve(actor: Actor, id: number, input: { admin_notes?: s
           { userId: row.user_id, wallet, credit: amount },
         ],
       });
+    } else if (row.transaction_type === 'adjustment') {
+      await post(tx, { kind: 'adjustment', transactionId: row.id, createdBy: actor.id, legs: adjustmentLegs(row.user_id, wallet, amount.times(row.adjustment_sign ?? 1)) });
     } else {
       const fee = new Decimal(row.fee);
       await post(tx, {
@@ -256,21 +264,24 @@ export async function approve(actor: Actor, id: number, input: { admin_notes?: s
       { transaction: tx },
     );
     if (row.transaction_type === 'deposit') await notifyDepositApproved(tx, notice(updated));
-    else await notifyWithdrawalApproved(tx, { ...notice(updated), txHash: updated.tx_hash });
+    else if (row.transaction_type === 'withdrawal') await notifyWithdrawalApproved(tx, { ...notice(updated), txHash: updated.tx_hash });
     await audit(actor, { action: 'transaction.approve', target: { type: 'transaction', id }, before, after: toView(updated, { staff: true }), reason: input.admin_notes }, tx);
     return updated;
   });
 }
 
 /** Staff rejection, only from pending; a withdrawal's lock returns to the member. */
-export async function reject(actor: Actor, id: number, input: { reason: string }): Promise<MoneyTransaction> {
+export async function reject(actor: Actor, id: number, input: { reason: string; admin_notes?: string }): Promise<MoneyTransaction> {
   return moneyUnit(async (tx) => {
     const row = await lockPending(tx, DECIDABLE, { id });
     const before = toView(row, { staff: true });
     if (row.transaction_type === 'withdrawal') await unlock(tx, row, actor);
-    const updated = await row.update({ status: 'rejected', processed_at: new Date(), processed_by: actor.id, reason: input.reason }, { transaction: tx });
+    const updated = await row.update(
+      { status: 'rejected', processed_at: new Date(), processed_by: actor.id, reason: input.reason, ...(input.admin_notes ? { admin_notes: input.admin_notes } : {}) },
+      { transaction: tx },
+    );
     if (row.transaction_type === 'deposit') await notifyDepositRejected(tx, { ...notice(updated), reason: input.reason });
-    else await notifyWithdrawalRejected(tx, { ...notice(updated), reason: input.reason });
+    else if (row.transaction_type === 'withdrawal') await notifyWithdrawalRejected(tx, { ...notice(updated), reason: input.reason });
     await audit(actor, { action: 'transaction.reject', target: { type: 'transaction', id }, before, after: toView(updated, { staff: true }), reason: input.reason }, tx);
     return updated;
   });
@@ -284,9 +295,9 @@ export async function adjustWallet(actor: Actor, userId: number, input: { wallet
   }
   await assertMember(userId);
   return moneyUnit(async (tx) => {
+    if (await adjustmentNeedsSecondPerson(input.amount, tx)) return requestAdjustment(tx, actor, userId, input);
     const amount = input.amount.abs();
     const credit = input.amount.isPositive();
-    const member = { userId, wallet: input.wallet_type };
     const row = await postRecorded(tx, {
       kind: 'adjustment',
       createdBy: actor.id,
@@ -303,9 +314,7 @@ export async function adjustWallet(actor: Actor, userId: number, input: { wallet
         reason: input.reason,
         description: `Staff adjustment ${credit ? '+' : '-'}${formatMoney(amount)} ${input.wallet_type}`,
       },
-      legs: credit
-        ? [{ platform: 'adjustments', debit: amount }, { ...member, credit: amount }]
-        : [{ ...member, debit: amount }, { platform: 'adjustments', credit: amount }],
+      legs: adjustmentLegs(userId, input.wallet_type, input.amount),
     });
     await audit(
       actor,
@@ -314,6 +323,15 @@ export async function adjustWallet(actor: Actor, userId: number, input: { wallet
     );
     return row;
   });
+}
+
+/** A signed adjustment's posting: the member's wallet against the platform adjustments account. */
+function adjustmentLegs(userId: number, wallet: WalletType, signed: Decimal): Posting['legs'] {
+  const amount = signed.abs();
+  const member = { userId, wallet };
+  return signed.isPositive()
+    ? [{ platform: 'adjustments', debit: amount }, { ...member, credit: amount }]
+    : [{ ...member, debit: amount }, { platform: 'adjustments', credit: amount }];
 }
 
 /** Staff money actions aim at members: staff accounts hold no wallets. */

@@ -1,0 +1,2 @@
+/** Menu names of resources whose ids are table names. */
+export const emailOutboxLabel = { email_outbox: 'Email outbox' };
