@@ -12,7 +12,7 @@ import { requestContext } from './http/request-context.js';
 import { healthOnly } from './http/health.js';
 import { readiness, type ReadinessReport } from './ops/readiness.js';
 import { startMetricsServer } from './ops/metrics.js';
-import { closeSharedState, openSharedState } from './shared-state/shared-state.js';
+import { closeSharedState, openSharedState } from './cluster/shared-state.js';
 import { setupNotifications } from './notify/setup.js';
 import { configureCoinGecko } from './feed/coingecko.client.js';
 import { rateLimits } from './http/rate-limits.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { closeSharedState, openSharedState } from '../src/shared-state/shared-state.js';
+import { closeSharedState, openSharedState } from '../src/cluster/shared-state.js';
 import { redisAnswers } from './helpers/instances.js';
 
 /** The one module other code asks for shared state: limiter stores and invalidation messages. */

@@ -11,7 +11,7 @@ interface HttpishError {
   type?: string;
 }
 
-/** Maps every error to the JSON shape of API.md: no stack traces, SQL or HTML ever leave. */
+/** Maps every error to the API's error shape (README, API overview): no stack traces, SQL or HTML ever leave. */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const error = toAppError(err, req);
   if (res.headersSent) return;

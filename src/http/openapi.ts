@@ -27,6 +27,7 @@ const TAGS: Record<string, string> = {
   'staff: config': 'Staff: platform configuration',
   'staff: income': 'Staff: income distribution, investment reversal and staking runs',
   'staff: users': 'Staff: members and staff accounts',
+  'staff: back-office': 'Staff: the console home, the member page and CSV exports',
 };
 
 export function declaredTag(tag: string): string {

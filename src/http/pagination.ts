@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** `page` from 1, `per_page` 1-100 (default 20), as in API.md. */
+/** `page` from 1, `per_page` 1-100 (default 20), as the API's list convention says. */
 export const pageQuery = {
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   per_page: z.coerce.number().int().min(1).max(100).default(20),

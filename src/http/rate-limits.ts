@@ -3,7 +3,7 @@ import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import type { Env } from '../config/env.js';
 import { AppError } from './errors.js';
 import { isMoneyRequest } from './route.js';
-import { sharedState } from '../shared-state/shared-state.js';
+import { sharedState } from '../cluster/shared-state.js';
 
 /**
  * Every limiter of the server is defined in this file. Counters live in the shared state (Redis

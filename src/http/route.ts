@@ -165,7 +165,7 @@ export function declaredRoutes(): ReadonlyMap<string, Access> {
 
 const moneyRoutes: { method: string; pattern: RegExp }[] = [];
 
-/** Money writes are never throttled by the API-wide limit (API.md); paths are relative to /api. */
+/** Money writes are never throttled by the API-wide limit (they have their own per member); paths are relative to /api. */
 export function isMoneyRequest(req: Request): boolean {
   return moneyRoutes.some((r) => r.method === req.method && r.pattern.test(req.path));
 }

@@ -1,4 +1,4 @@
-import { SharedStateUnavailable } from '../shared-state/shared-state.js';
+import { SharedStateUnavailable } from '../cluster/shared-state.js';
 
 // Connection-level failures: PostgreSQL stopped, restarting or unreachable; Redis away.
 const PG_UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE']);

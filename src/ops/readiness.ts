@@ -1,6 +1,6 @@
 import type { Sequelize } from 'sequelize-typescript';
 import { replicaStatus } from '../db/replica.js';
-import { sharedState } from '../shared-state/shared-state.js';
+import { sharedState } from '../cluster/shared-state.js';
 
 export type DependencyState = 'up' | 'down' | 'lagging';
 
