@@ -15,16 +15,32 @@ import { signUp, staffToken, startTestServer, type Reply, type TestServer } from
 const SUBJECTS = ['none', 'memberA', 'memberB', 'support', 'finance', 'admin', 'deactivated', 'revoked'] as const;
 type Subject = (typeof SUBJECTS)[number];
 type StaffRole = 'support' | 'finance' | 'admin';
-type Access = 'public' | 'user' | 'member' | 'staff.read' | 'finance.write' | 'admin.write';
 /** `2xx` = any success; a number = exactly that status. */
 type Expected = '2xx' | 401 | 403 | 404 | 409 | 422;
 
-/** Staff roles per permission, as API.md states them (kept here on purpose, not read from the code). */
-const GRANTS: Record<Exclude<Access, 'public' | 'user' | 'member'>, StaffRole[]> = {
-  'staff.read': ['support', 'finance', 'admin'],
-  'finance.write': ['finance', 'admin'],
-  'admin.write': ['admin'],
-};
+const STAFF: StaffRole[] = ['support', 'finance', 'admin'];
+const FINANCE: StaffRole[] = ['finance', 'admin'];
+const ADMIN: StaffRole[] = ['admin'];
+/**
+ * Staff roles per capability, as the README's Staff roles table states them — kept here on
+ * purpose, not read from src/auth/permissions.ts: a role change in the code fails this test until
+ * it is made here too.
+ */
+const GRANTS = {
+  'staff.read': STAFF,
+  'transactions.decide': FINANCE,
+  'wallets.adjust': FINANCE,
+  'income.distribute': FINANCE,
+  'investments.reverse': FINANCE,
+  'staking.run': FINANCE,
+  'members.activation': FINANCE,
+  'emails.retry': FINANCE,
+  'exports.csv': FINANCE,
+  'config.manage': ADMIN,
+  'market.write': ADMIN,
+  'staff.manage': ADMIN,
+} satisfies Record<string, StaffRole[]>;
+type Access = 'public' | 'user' | 'member' | keyof typeof GRANTS;
 
 interface Call {
   params?: Record<string, string | number>;
@@ -52,7 +68,7 @@ let operations: Operation[];
 const tokens: Partial<Record<Subject, string>> = {};
 const logins: Partial<Record<Subject, { username: string; password: string }>> = {};
 const newPasswords: Partial<Record<Subject, string>> = {};
-const ids = { a: 0, b: 0, c: 0, aTransaction: 0, anyInvestment: 0 };
+const ids = { a: 0, b: 0, c: 0, aTransaction: 0, anyInvestment: 0, staffTarget: 0 };
 let cToken = '';
 let sequence = 0;
 const unique = () => `${Date.now().toString(36)}${++sequence}`;
@@ -85,6 +101,13 @@ async function failedEmail(): Promise<number> {
     { type: QueryTypes.SELECT },
   );
   return Number(row.id);
+}
+/** A member of its own for a cell that deactivates or reactivates one (`inactive`: deactivated first). */
+async function memberToSwitch(s: Subject, access: Access, inactive: boolean): Promise<number> {
+  if (!canWrite(s, access)) return ids.c;
+  const m = await signUp(t);
+  if (inactive) await t.server.database.sequelize.query('UPDATE users SET is_active = false WHERE id = :id', { replacements: { id: m.user.id } });
+  return m.user.id;
 }
 const yesterday = () => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 
@@ -158,38 +181,57 @@ const TABLE: Record<string, Row> = {
   'GET /api/admin/mxc-price': { access: 'staff.read' },
   'GET /api/admin/crypto-feed': { access: 'staff.read' },
   'GET /api/admin/staking/runs': { access: 'staff.read' },
+  'GET /api/admin/staff': { access: 'staff.read' },
+  'GET /api/admin/dashboard': { access: 'staff.read' },
+  'GET /api/admin/users/{id}/overview': { access: 'staff.read', call: () => ({ params: { id: ids.a } }) },
   // ---- finance
   'POST /api/admin/transactions/{id}/approve': {
-    access: 'finance.write',
-    call: async (s) => ({ params: { id: canWrite(s, 'finance.write') ? await pendingDepositOfC() : ids.aTransaction }, body: {} }),
+    access: 'transactions.decide',
+    call: async (s) => ({ params: { id: canWrite(s, 'transactions.decide') ? await pendingDepositOfC() : ids.aTransaction }, body: {} }),
   },
   'POST /api/admin/transactions/{id}/reject': {
-    access: 'finance.write',
-    call: async (s) => ({ params: { id: canWrite(s, 'finance.write') ? await pendingDepositOfC() : ids.aTransaction }, body: { reason: 'access matrix' } }),
+    access: 'transactions.decide',
+    call: async (s) => ({ params: { id: canWrite(s, 'transactions.decide') ? await pendingDepositOfC() : ids.aTransaction }, body: { reason: 'access matrix' } }),
   },
   'PUT /api/admin/users/{id}/wallets': {
-    access: 'finance.write',
+    access: 'wallets.adjust',
     call: () => ({ params: { id: ids.a }, body: { wallet_type: 'main_balance', amount: '1', reason: 'access matrix' } }),
   },
-  'POST /api/admin/emails/{id}/retry': { access: 'finance.write', call: async (s) => ({ params: { id: canWrite(s, 'finance.write') ? await failedEmail() : 1 } }) },
+  'POST /api/admin/emails/{id}/retry': { access: 'emails.retry', call: async (s) => ({ params: { id: canWrite(s, 'emails.retry') ? await failedEmail() : 1 } }) },
   'POST /api/admin/investments/{id}/reverse': {
-    access: 'finance.write',
-    call: async (s) => ({ params: { id: canWrite(s, 'finance.write') ? await investmentOfC() : ids.anyInvestment }, body: { reason: 'access matrix' } }),
+    access: 'investments.reverse',
+    call: async (s) => ({ params: { id: canWrite(s, 'investments.reverse') ? await investmentOfC() : ids.anyInvestment }, body: { reason: 'access matrix' } }),
   },
   'POST /api/admin/income/distribute': {
-    access: 'finance.write',
+    access: 'income.distribute',
     call: () => ({ headers: { 'Idempotency-Key': unique() }, body: { income_type: 'Level Bonus', amount: '1', user_ids: [ids.a], description: 'access matrix' } }),
   },
-  'POST /api/admin/staking/run': { access: 'finance.write', call: () => ({ body: { date: yesterday() } }) },
+  'POST /api/admin/staking/run': { access: 'staking.run', call: () => ({ body: { date: yesterday() } }) },
+  'POST /api/admin/staking/preview': { access: 'staking.run', call: () => ({ body: { date: yesterday() } }) },
+  'POST /api/admin/income/distribute/preview': {
+    access: 'income.distribute',
+    call: () => ({ body: { income_type: 'Level Bonus', amount: '1', user_ids: [ids.a], description: 'access matrix' } }),
+  },
+  'POST /api/admin/users/{id}/deactivate': {
+    access: 'members.activation',
+    call: async (s) => ({ params: { id: await memberToSwitch(s, 'members.activation', false) }, body: { reason: 'access matrix' } }),
+  },
+  'POST /api/admin/users/{id}/activate': {
+    access: 'members.activation',
+    call: async (s) => ({ params: { id: await memberToSwitch(s, 'members.activation', true) }, body: { reason: 'access matrix' } }),
+  },
+  'GET /api/admin/exports/{list}': { access: 'exports.csv', call: () => ({ params: { list: 'transactions' } }) },
   // ---- admin
-  'GET /api/admin/config': { access: 'admin.write' },
-  'PUT /api/admin/config': { access: 'admin.write', call: () => ({ body: { token_name: 'MetaX Coin' } }) },
-  'PUT /api/admin/mxc-price': { access: 'admin.write', call: () => ({ body: { price: '1.5' } }) },
+  'GET /api/admin/config': { access: 'config.manage' },
+  'PUT /api/admin/config': { access: 'config.manage', call: () => ({ body: { token_name: 'MetaX Coin' } }) },
+  'PUT /api/admin/mxc-price': { access: 'market.write', call: () => ({ body: { price: '1.5' } }) },
   'POST /api/admin/mxc-chart': {
-    access: 'admin.write',
+    access: 'market.write',
     call: () => ({ body: { timestamp: new Date(Date.now() - 3_600_000 - sequence * 1_000 - Math.floor(Math.random() * 1e6)).toISOString(), price: '1.2' } }),
   },
-  'POST /api/admin/mxc-chart/generate': { access: 'admin.write', call: () => ({ body: { timeframe: '1h', data_points: 3 } }) },
+  'POST /api/admin/mxc-chart/generate': { access: 'market.write', call: () => ({ body: { timeframe: '1h', data_points: 3 } }) },
+  'POST /api/admin/staff': { access: 'staff.manage', call: () => ({ body: { username: `matrix_staff_${unique()}`, email: `staff_${unique()}@metax.test`, role: 'support' } }) },
+  'PUT /api/admin/staff/{id}': { access: 'staff.manage', call: () => ({ params: { id: ids.staffTarget }, body: { first_name: 'Matrix' } }) },
 };
 
 /** What a cell must answer: the row's override, else what its access class implies for the subject. */
@@ -225,10 +267,12 @@ beforeAll(async () => {
     tokens[role] = await freshToken(role);
   }
   logins.admin = { username: 'admin', password: ADMIN_PASSWORD };
+  const { upsertStaffUser } = await import('../src/users/users.service.js');
+  ids.staffTarget = (await upsertStaffUser({ username: `matrix_target_${unique()}`, email: `target_${unique()}@metax.test`, password: ADMIN_PASSWORD, role: 'support' })).user.id;
   tokens.admin = admin;
   for (const member of [a, b, c]) {
     for (const wallet_type of ['available_fund', 'main_balance']) {
-      await must(t.request('PUT', `/api/admin/users/${member.user.id}/wallets`, { token: admin, body: { wallet_type, amount: '10000', reason: 'matrix funds' } }), 200, 'fund');
+      await must(t.request('PUT', `/api/admin/users/${member.user.id}/wallets`, { token: admin, body: { wallet_type, amount: '9000', reason: 'matrix funds' } }), 200, 'fund');
     }
   }
   ids.aTransaction = (await must(t.request('POST', '/api/transactions/deposit', { token: a.token, body: { amount: '15' } }), 201, 'deposit of A')).body.transaction.id;

@@ -1,6 +1,7 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { db } from '../db/database.js';
 import { badRequest } from '../http/errors.js';
+import { dateTime, isCleanText } from '../http/input.js';
 
 /**
  * How one staff list may be filtered and sorted: an allow-list. The back-office lists (AdminJS)
@@ -37,7 +38,7 @@ function refuse(field: string, message: string): never {
 }
 
 function text(field: string, value: unknown, max = 200): string {
-  if (typeof value !== 'string' || value.length > max || value.includes('\u0000')) refuse(field, `must be text of at most ${max} characters`);
+  if (typeof value !== 'string' || value.length > max || !isCleanText(value)) refuse(field, `must be text of at most ${max} characters, without control characters`);
   return value.trim();
 }
 
@@ -84,10 +85,11 @@ function condition(field: string, spec: FilterKind, value: unknown): WhereOption
       return { [field]: typeof value === 'string' ? exact(text(field, value)) : range(field, value, exact) };
     }
     case 'date': {
+      // The API's date rule (a real ISO 8601 date, 1970..2999), shared with every other date input.
       const date = (v: string) => {
-        const d = new Date(v);
-        if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(d.getTime()) || d.getUTCFullYear() < 1970 || d.getUTCFullYear() > 9999) refuse(field, 'must be a date');
-        return d;
+        const parsed = dateTime.safeParse(v);
+        if (!parsed.success) refuse(field, parsed.error.issues[0]?.message ?? 'must be a date');
+        return parsed.data;
       };
       return { [field]: range(field, value, date) };
     }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { pageOf, pageQuery } from '../http/pagination.js';
 import { newPassword } from '../auth/passwords.js';
 import { email, personName, username } from './users.schemas.js';
+import { text } from '../http/input.js';
 
 export const STAFF_ROLE_VALUES = ['support', 'finance', 'admin'] as const;
 const staffRole = z.enum(STAFF_ROLE_VALUES, { message: 'must be support, finance or admin' });
@@ -29,11 +30,11 @@ export const updateStaffBody = z
     first_name: personName.optional(),
     last_name: personName.optional(),
     email: email.optional(),
-    reason: z.string().trim().max(2000, 'must be at most 2000 characters').optional(),
+    reason: text({ max: 2000, multiline: true }).optional(),
   })
   .refine((b) => Object.keys(b).some((k) => k !== 'reason'), { message: 'name at least one change', path: ['role'] });
 
-export const reasonBody = z.object({ reason: z.string().trim().min(1, 'is required').max(2000, 'must be at most 2000 characters') });
+export const reasonBody = z.object({ reason: text({ min: 1, max: 2000, multiline: true }) });
 
 export const staffView = z
   .object({
