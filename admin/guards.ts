@@ -43,6 +43,7 @@ export function backOfficeGuards(opts: { admin: AdminJS; session: session.Sessio
   router.post('/login', formidable(), opts.loginLimiter);
   router.use(rememberDeepLink);
   router.use(unknownResourceIs404(opts.admin));
+  router.use(unknownPageIs404(opts.admin));
   router.use('/api', refusalStatus);
   router.use(tooManySignIns(opts.admin));
   return router;
@@ -86,6 +87,12 @@ function unknownResourceIs404(admin: AdminJS): RequestHandler {
     const name = resourceAction ?? recordAction ?? 'list';
     const action = resource?.decorate().actions[decodeURIComponent(name)];
     if (!resource || !action) return next(new AppError(404, 'not_found', resource ? 'No such action' : 'No such resource'));
+    // An action called as the wrong kind (`records/1/list`, `actions/show`) makes AdminJS throw, as
+    // does a bulk API call without its record ids: those are no such action either.
+    const kind = req.path.includes('/records/') ? 'record' : req.path.includes('/bulk/') ? 'bulk' : resourceAction ? 'resource' : undefined;
+    const fits = { record: () => action.isRecordType(), bulk: () => action.isBulkType(), resource: () => action.isResourceType() };
+    if (kind && !fits[kind]()) return next(new AppError(404, 'not_found', 'No such action'));
+    if (kind === 'bulk' && req.path.startsWith('/api/') && !req.query.recordIds) return next(new AppError(404, 'not_found', 'No records given'));
     // The list's allow-list, checked before AdminJS looks anything up (a reference filter would
     // otherwise query the referenced table with whatever value was sent).
     const query = req.query as Record<string, unknown>;
@@ -104,6 +111,15 @@ function unknownResourceIs404(admin: AdminJS): RequestHandler {
       return res.status(403).type('html').send(simplePage(admin.options.rootPath, 'Your role may not do this', `This needs another role than ${req.session.adminUser.role}.`));
     }
     next();
+  };
+}
+
+/** AdminJS answers a page it does not have with 200 and a placeholder: a 404 instead. */
+function unknownPageIs404(admin: AdminJS): RequestHandler {
+  return (req, _res, next) => {
+    const page = /^\/(?:api\/)?pages\/([^/]+)$/.exec(req.path)?.[1];
+    if (page === undefined || !req.session.adminUser || admin.options.pages?.[decodeURIComponent(page)]) return next();
+    next(new AppError(404, 'not_found', 'No such page'));
   };
 }
 
