@@ -254,11 +254,17 @@ async function main() {
 
     // Staking for everyone, today.
     const { today } = await stakingToday();
+    const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 25);
     t = process.hrtime.bigint();
-    const staking = await runStaking(today, { batchSize: Number(process.env.BENCH_STAKING_BATCH ?? 50_000) });
+    const staking = await runStaking(today, { batchSize: Number(process.env.BENCH_STAKING_BATCH ?? 20_000) });
+    clearInterval(sampler);
     line(`daily staking (${staking.members_paid.toLocaleString()} members paid, total ${staking.total})`, `${(ms(t) / 1000).toFixed(1)} s`);
+    line('  process RSS during staking', `peak ${mb(rssPeak)} (${mb(rssBefore)} before it started)`);
     t = process.hrtime.bigint();
-    const again = await runStaking(today, { batchSize: 50_000 });
+    const again = await runStaking(today);
     line(`  rerun for the same day (${again.members_paid} paid)`, `${(ms(t) / 1000).toFixed(1)} s`);
 
     t = process.hrtime.bigint();

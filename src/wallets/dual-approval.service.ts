@@ -79,7 +79,7 @@ export interface ApprovalGate {
 }
 
 /**
- * Called by approve() with the pending row already locked (FOR UPDATE), so two approvals of the
+ * Called by approve() with the pending row already locked (level 1 of the lock order), so two approvals of the
  * same transaction are decided one after the other. Records this approval when two people are
  * needed and says whether to execute now.
  */
