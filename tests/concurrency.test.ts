@@ -18,8 +18,7 @@ let finance: string;
 let members: Member[];
 
 beforeAll(async () => {
-  // A loaded CI machine may take a while to drain one account's line: this test is about outcomes, the gate's timing has its own.
-  t = await startTestServer({ ...TEAM_ENV, MONEY_QUEUE_WAIT_MS: '30000' });
+  t = await startTestServer({ ...TEAM_ENV });
   admin = await staffToken(t, 'admin');
   finance = await staffToken(t, 'finance');
   await setConfig(t, admin, { max_pending_per_member: 50, self_investment_bonus_rate: '1' });

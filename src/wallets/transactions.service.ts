@@ -19,6 +19,7 @@ import { post, postAlone, type Posted, type Posting, type TransactionRecord } fr
 import { lockMembers, lockRecord, lockWallets, moneyUnit } from './lock-order.js';
 import { adjustmentNeedsSecondPerson, approvalGate, requestAdjustment } from './dual-approval.service.js';
 import { MoneyTransaction } from './transaction.model.js';
+import { findMember } from '../users/users.service.js';
 import type { WalletType } from './wallet-types.js';
 import type { depositBody, historyQuery, staffListQuery, transferBody, withdrawBody } from './transactions.schemas.js';
 
@@ -293,7 +294,8 @@ export async function adjustWallet(actor: Actor, userId: number, input: { wallet
   if (input.wallet_type === 'total_income' || input.wallet_type === 'my_investment') {
     throw unprocessable('wallet_not_allowed', `${input.wallet_type} cannot be adjusted by hand`, [{ field: 'wallet_type', message: 'cannot be adjusted' }]);
   }
-  await assertMember(userId);
+  // Staff accounts hold no wallets: a staff id is not found here.
+  await findMember(userId);
   return moneyUnit(async (tx) => {
     if (await adjustmentNeedsSecondPerson(input.amount, tx)) return requestAdjustment(tx, actor, userId, input);
     const amount = input.amount.abs();
@@ -332,12 +334,6 @@ function adjustmentLegs(userId: number, wallet: WalletType, signed: Decimal): Po
   return signed.isPositive()
     ? [{ platform: 'adjustments', debit: amount }, { ...member, credit: amount }]
     : [{ ...member, debit: amount }, { platform: 'adjustments', credit: amount }];
-}
-
-/** Staff money actions aim at members: staff accounts hold no wallets. */
-async function assertMember(userId: number): Promise<void> {
-  const [user] = await db().query<{ role: string }>(`SELECT role FROM users WHERE id = :userId`, { replacements: { userId }, type: QueryTypes.SELECT });
-  if (!user || user.role !== 'member') throw notFound('Member');
 }
 
 function filters(q: z.output<typeof historyQuery>): WhereOptions<MoneyTransaction> {

@@ -19,6 +19,8 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Nod
     COINGECKO_RETRY_LIMIT: '0',
     // Race tests fire hundreds of money writes from one member; the per-member limit has its own test.
     RATE_LIMIT_MONEY_MAX: '100000',
+    // ...and a loaded CI machine may drain one account's line slowly; the gate has its own test.
+    MONEY_QUEUE_WAIT_MS: '60000',
     ...overrides,
   };
 }
